@@ -1,0 +1,1 @@
+"""Pure string → value functions (no spaCy): amounts, TIMEX3 dates."""
