@@ -1,0 +1,108 @@
+"""The extractor: builds the spaCy pipeline from models/config.cfg and turns raw documents into
+FORMAT.md records (read → repair → spaCy pipeline → record)."""
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab, create_vocab
+
+from . import MODELS_DIR
+from .components import names  # noqa: F401  (registers the factories named in config.cfg)
+from .components.spans import register_extensions
+from .io import RawDocument
+from .published import find_published
+from .record import build_record, doc_parts
+from .repair import repair
+from .vocabulary import french_words
+
+CONFIG = MODELS_DIR / "config.cfg"
+SOURCE_MODEL = "fr_core_news_md"
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(config_path: Path = CONFIG, models_dir: Path = MODELS_DIR) -> Language:
+    """The model's components and ours, as one spaCy pipeline (sourced from fr_core_news_md).
+    Cached: loading takes seconds, and the pipeline holds no per-document state."""
+    register_extensions()
+    config = spacy.util.load_config(config_path, overrides={"paths.models": str(models_dir)}, interpolate=False)
+    with warnings.catch_warnings():
+        # W113 warns that sourced components need the source's vectors: we hand them its vocab.
+        warnings.filterwarnings("ignore", message=r"\[W113\]")
+        return spacy.util.load_model_from_config(config, auto_fill=True, validate=True, vocab=source_vocab())
+
+
+def source_vocab(package: str = SOURCE_MODEL) -> Vocab:
+    """The source model's vocab with its static vectors: sourcing components does not copy them,
+    and its tok2vec reads them."""
+    root = spacy.util.get_package_path(package)
+    data_dir = next(root.glob(f"{package}-*"), root)
+    vocab = create_vocab("fr", spacy.util.get_lang_class("fr").Defaults)  # French lexical attributes
+    return vocab.from_disk(data_dir / "vocab")
+
+
+def split_text(text: str, max_length: int) -> list[tuple[int, str]]:
+    """Pieces of at most `max_length` characters cut at paragraph, then sentence, then word
+    boundaries, each with its offset in `text`.
+
+    >>> split_text("Un. Deux.\\nTrois.", 10)
+    [(0, 'Un. Deux.\\n'), (10, 'Trois.')]
+    """
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > max_length:
+        window = text[start:start + max_length]
+        cut = max((window.rfind(sep) + len(sep) for sep in ("\n\n", "\n")), default=0)
+        if cut <= 0:
+            cut = max((window.rfind(sep) + len(sep) for sep in (". ", "! ", "? ", " ")), default=0)
+        if cut <= 0:
+            cut = max_length
+        pieces.append((start, text[start:start + cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+class Extractor:
+    def __init__(self, nlp: Language | None = None):
+        self.nlp = nlp or load_pipeline()
+        self.is_word = french_words(self.nlp)
+
+    def prepare(self, raw: RawDocument) -> tuple[dict, list[tuple[Doc, int]]]:
+        """Repair the text, find `published`, and cut the text into docs ready for the pipeline."""
+        text, repairs = repair(raw.text, self.is_word)
+        published = raw.published or find_published(text)
+        header = {"id": raw.id, "source": raw.source, "published": published, "text": text, "repairs": repairs}
+        docs = []
+        for offset, piece in split_text(text, self.nlp.max_length - 1):
+            doc = self.nlp.make_doc(piece)
+            doc._.published = published
+            docs.append((doc, offset))
+        return header, docs
+
+    def records(self, raws: Iterable[RawDocument], *, n_process: int = 1, batch_size: int = 32) -> Iterator[dict]:
+        """Records in input order, streamed: one document's docs in, one record out."""
+        pending: dict[int, tuple[dict, int]] = {}  # document number → (header, pieces left)
+        parts: dict[int, list] = {}
+
+        def feed():
+            for number, raw in enumerate(raws):
+                header, docs = self.prepare(raw)
+                pending[number] = (header, len(docs))
+                parts[number] = []
+                for doc, offset in docs:
+                    yield doc, (number, offset)
+
+        for doc, (number, offset) in self.nlp.pipe(feed(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+            parts[number].append(doc_parts(doc, offset))
+            header, left = pending[number]
+            if left == 1:
+                del pending[number]
+                yield build_record(header, parts.pop(number))
+            else:
+                pending[number] = (header, left - 1)

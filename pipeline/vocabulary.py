@@ -1,0 +1,35 @@
+"""A French word list taken from the loaded model's lemmatizer tables (no extra download).
+
+Used to tell a real word ("lancement") from a word that lost its elision ("laccord"), and a
+capitalised common word at the start of a sentence from a name.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from spacy.language import Language
+
+WordCheck = Callable[[str], bool]
+
+
+def french_words(nlp: Language) -> WordCheck | None:
+    """Membership test over the lemmatizer's forms and lemmas, or None when the pipeline has no
+    rule lemmatizer (a blank pipeline in unit tests)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return None
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    words: set[str] = {w.lower() for w in nlp.Defaults.stop_words}  # function words: sans, dont, lors
+    forms = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
+    # The lookup table is keyed by string hashes: test membership through it, keep its lemmas.
+    words.update(str(lemma).lower() for lemma in forms.values())
+    for table in ("lemma_index", "lemma_exc"):
+        if lookups.has_table(table):
+            for entries in lookups.get_table(table).values():
+                words.update(w.lower() for w in entries)
+    vocabulary = frozenset(words)
+
+    def is_word(word: str) -> bool:
+        # The tables miss a few common nouns as such ("ligne") but know an inflected form.
+        return any(w in vocabulary or w in forms for w in (word, word + "s", word + "e", word + "es"))
+
+    return is_word

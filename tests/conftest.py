@@ -1,0 +1,25 @@
+import pytest
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    """The full pipeline, loaded once for every integration test."""
+    from pipeline.extractor import Extractor
+
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def extract(extractor):
+    """text → record, through the whole pipeline."""
+    from pipeline.io import RawDocument
+
+    def run(text, published=None, doc_id="t"):
+        raw = RawDocument(id=doc_id, source="-", text=text, published=published)
+        return next(extractor.records([raw]))
+
+    return run
+
+
+def entity_labels(record, text):
+    return [e["label"] for e in record["entities"] if e["text"] == text]

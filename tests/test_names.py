@@ -1,0 +1,62 @@
+"""Name corrections on business news (integration: the French model is loaded once)."""
+import pytest
+
+from pipeline.components.names import heading_ranges
+from tests.conftest import entity_labels
+
+pytestmark = pytest.mark.integration
+
+
+def test_known_companies_and_products_get_their_label(extract):
+    record = extract("Selon Anthropic, OpenAI et Nvidia, le modèle Claude progresse ; Amazon et Microsoft suivent.")
+    for name in ("Anthropic", "OpenAI", "Nvidia", "Amazon", "Microsoft"):
+        assert set(entity_labels(record, name)) == {"ORG"}, name
+    assert entity_labels(record, "Claude") == ["MISC"]
+
+
+def test_descriptor_cue_makes_an_unknown_name_an_organisation(extract):
+    record = extract("La start-up Zelvora a levé des fonds. Ensuite Zelvora a recruté vingt ingénieurs à Nantes.")
+    assert set(entity_labels(record, "Zelvora")) == {"ORG"}
+    assert len(entity_labels(record, "Zelvora")) == 2  # the same label for every mention
+
+
+def test_product_cue_makes_an_unknown_name_misc(extract):
+    record = extract("La société Brevalis a présenté le modèle Ostrakon, puis Ostrakon a été déployé chez Renault.")
+    assert set(entity_labels(record, "Ostrakon")) == {"MISC"}
+    assert entity_labels(record, "Brevalis") == ["ORG"]
+
+
+def test_appositive_cue_after_the_name(extract):
+    record = extract("Le groupe a racheté Quillet, le moteur de recherche interne, pour son équipe.")
+    assert entity_labels(record, "Quillet") == ["MISC"]
+
+
+def test_role_cue_names_the_employer(extract):
+    record = extract("Marie Dubreuil, directrice générale de Talvane, a annoncé la nouvelle hier.")
+    assert entity_labels(record, "Talvane") == ["ORG"]
+    assert entity_labels(record, "Marie Dubreuil") == ["PER"]
+
+
+def test_title_case_heading_words_are_not_entities(extract):
+    text = "La Revanche des Petits Acteurs\nLa société Mirova a investi dans une usine à Lyon.\n"
+    record = extract(text)
+    heading_end = text.index("\n")
+    assert [e for e in record["entities"] if e["start"] < heading_end] == []
+
+
+def test_common_word_starting_a_bullet_is_not_a_name(extract):
+    record = extract("Les atouts :\n• Rentabilité accrue pour les clients.\n• Souplesse des contrats.\n")
+    assert [e["text"] for e in record["entities"] if e["label"] in {"PER", "ORG", "LOC", "MISC"}] == []
+
+
+def test_canonical_is_the_fullest_name_and_elisions_stay_out(extract):
+    record = extract("Dario Amodei dirige la société. Selon Dario, l'offre d'Anthropic progresse.")
+    dario = [e for e in record["entities"] if e["text"] == "Dario"]
+    assert dario and dario[0]["canonical"] == "Dario Amodei"
+    assert all(not e["text"].startswith(("d'", "l'")) for e in record["entities"])
+    assert entity_labels(record, "Anthropic") == ["ORG"]
+
+
+def test_heading_detection_is_pure_text():
+    text = "Le Grand Retour du Nucléaire\nIl a signé un accord avec EDF.\nCECI EST UN BANDEAU\n"
+    assert [text[a:b] for a, b in heading_ranges(text)] == ["Le Grand Retour du Nucléaire", "CECI EST UN BANDEAU"]
