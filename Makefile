@@ -4,7 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test score bench clean
+PRED   := outputs/extractions.jsonl
+GOLD   := seeds/gold
+
+.PHONY: run test score report bench clean
 
 # Reinstall only when the lock file changes.
 $(STAMP): requirements.lock
@@ -13,7 +16,14 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m pipeline extract seeds -o outputs/extractions.jsonl
+	$(PY) -m pipeline extract seeds -o $(PRED)
+	$(PY) -m pipeline report --pred $(PRED) -o outputs/report.html
+
+score: $(STAMP)
+	$(PY) -m pipeline score --gold $(GOLD) --pred $(PRED) --out outputs
+
+report: $(STAMP)
+	$(PY) -m pipeline report --pred $(PRED) --gold $(GOLD) -o outputs/report.html
 
 test: $(STAMP)
 	$(PY) -m pytest -q

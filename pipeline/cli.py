@@ -22,6 +22,18 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--n-process", type=int, default=1, help="worker processes for the spaCy pipeline")
     extract.add_argument("--batch-size", type=int, default=32, help="documents per spaCy batch")
     extract.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    score = commands.add_parser("score", help="precision, recall, F1 of predictions against hand-labelled gold")
+    score.add_argument("--gold", required=True, help="directory of gold *.jsonl records")
+    score.add_argument("--pred", required=True, help="predicted records (JSONL)")
+    score.add_argument("--out", default="outputs", help="directory for score.json and errors.md (default: outputs)")
+
+    report = commands.add_parser("report", help="one self-contained HTML page to review the extractions")
+    report.add_argument("--pred", required=True, help="predicted records (JSONL)")
+    report.add_argument("--gold", help="directory of gold *.jsonl records: marks misses and false positives")
+    report.add_argument("--facts", help="facts table (JSONL) to show; default: facts.jsonl beside --pred")
+    report.add_argument("--score", help="score.json to show at the top (default: computed when --gold is given)")
+    report.add_argument("-o", "--output", default="outputs/report.html", help="HTML file to write")
     return parser
 
 
@@ -52,4 +64,37 @@ def run_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"extract": run_extract}
+def run_score(args: argparse.Namespace) -> int:
+    from .score import run_score as score_and_report
+
+    _require_paths(args.gold, args.pred)
+    score_and_report(args.gold, args.pred, args.out)
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .report import write_report
+    from .score import load_gold, read_jsonl, score
+
+    _require_paths(args.pred, *(p for p in (args.gold, args.facts, args.score) if p))
+    figures = args.score
+    if figures is None and args.gold:
+        figures = score(load_gold(args.gold), read_jsonl(args.pred))
+        figures = {key: value for key, value in figures.items() if key != "errors"}  # errors are marked in the text
+    facts = args.facts or Path(args.pred).with_name("facts.jsonl")
+    out = write_report(args.pred, args.output, gold_dir=args.gold, facts_path=facts, score=figures)
+    print(f"Wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _require_paths(*paths: str) -> None:
+    from pathlib import Path
+
+    for path in paths:
+        if not Path(path).exists():
+            raise InputError(f"{path}: no such file or directory")
+
+
+COMMANDS = {"extract": run_extract, "score": run_score, "report": run_report}

@@ -157,10 +157,16 @@ def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
     try:
         with handle:
             yield handle
+        os.chmod(handle.name, 0o644)  # what a plain open() would give, not the temp file's 0600
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: str | Path, content: str) -> None:
+    with atomic_writer(path) as out:
+        out.write(content)
 
 
 def dump_jsonl_line(record: dict) -> str:

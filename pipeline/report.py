@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import srsly
 from spacy import displacy
+
+from .io import write_text_atomic
 
 LABEL_COLORS = {
     "PER": "#c5b8ff",
@@ -603,15 +603,5 @@ def write_report(pred_path: str | Path, out_path: str | Path, gold_dir: str | Pa
     if isinstance(score, (str, Path)):
         score = srsly.read_json(score)
     page = render_report(records, gold=gold, score=score, facts=facts, notes=notes)
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    write_text_atomic(out_path, page)
+    return Path(out_path)

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 import re
-import tempfile
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import srsly
 from nervaluate import Evaluator
+
+from .io import write_text_atomic
 
 LABELS = ("PER", "ORG", "LOC", "MISC", "MONEY", "DATE", "PERCENT")
 EVENT_TYPES = ("investment", "acquisition", "valuation")
@@ -582,25 +582,13 @@ def format_errors(figures: dict) -> str:
     return "\n".join(lines)
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run_score(gold_dir: str | Path, pred_path: str | Path, out_dir: str | Path) -> dict:
     """Score pred_path against gold_dir: print the table, write out_dir/score.json and errors.md."""
     figures = score(load_gold(gold_dir), read_jsonl(pred_path))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(out_dir / "score.json", json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
-    write_atomic(out_dir / "errors.md", format_errors(figures))
+    write_text_atomic(out_dir / "score.json", json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
+    write_text_atomic(out_dir / "errors.md", format_errors(figures))
     print(format_table(figures))
     print(f"\nWrote {out_dir / 'score.json'} and {out_dir / 'errors.md'}")
     return figures
