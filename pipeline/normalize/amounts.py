@@ -1,0 +1,266 @@
+"""Money figures and percentages as typed values: pure functions over strings, no spaCy.
+
+The words they know (scales, currencies, qualifiers) come from models/money.yaml. Figures go through
+price-parser, number words through text2num; scale words are applied here because price-parser ignores
+them ("15 milliards" → 15).
+
+>>> amount_value("10,12", "milliards")
+10120000000
+>>> amount_value("un", "demi-milliard"), amount_value("un", "milliard", half=True)
+(500000000, 1500000000)
+>>> currency_code("d’euros"), currency_code("$ CA"), currency_code("Dollars"), qualifier_code("jusqu'à")
+('EUR', 'CAD', 'USD', 'up_to')
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Union
+
+from price_parser import Price
+from text_to_num import text2num
+
+from .. import lexicons
+
+Number = Union[int, float]
+LEXICON = "money.yaml"
+
+# Horizontal spaces that separate digit groups or words (U+00A0 and U+202F in typeset French).
+GROUP_SPACES = " \u00a0\u202f\u2009"
+SP = r"[^\S\n]"
+APOS = "['’]"
+DE = rf"(?:des|de|d{APOS})"  # followed by {SP}* where used
+
+# A figure whose separators make sense: "1 400", "1.400,50", "10,12", "2.5", "94000"; not "1,2,3".
+_WELL_FORMED = re.compile(
+    rf"\d{{1,3}}([{GROUP_SPACES}.])\d{{3}}(?:\1\d{{3}})*(?:,\d+)?|\d+(?:[.,]\d+)?"
+)
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_SIGNED = re.compile(r"^\s*([+\-−–]?)\s*(.*?)\s*$", re.S)
+
+
+def form_units(form: str) -> list[str]:
+    """A lexicon form cut into units: "{de}", " " (any spaces), "'" (either apostrophe) or one character.
+
+    >>> form_units("plus {de}")
+    ['p', 'l', 'u', 's', ' ', '{de}']
+    """
+    units: list[str] = []
+    for piece in re.split(r"(\{de\}| +|')", form):
+        if piece in ("{de}", "'"):
+            units.append(piece)
+        elif piece and not piece.strip(" "):
+            units.append(" ")
+        else:
+            units.extend(piece)
+    return units
+
+
+def unit_pattern(unit: str) -> str:
+    return {"{de}": DE, "'": APOS, " ": f"{SP}+"}.get(unit) or re.escape(unit)
+
+
+def form_pattern(form: str) -> str:
+    """Regex for a lexicon form: ' matches ’ too, a space any run of spaces, {de} de/d'/des.
+
+    >>> bool(re.fullmatch(form_pattern("plus {de}"), "plus d’", re.I))
+    True
+    """
+    return "".join(unit_pattern(unit) for unit in form_units(form))
+
+
+def _key(text: str) -> str:
+    """Lookup key: one plain space between words, straight apostrophe."""
+    return " ".join(text.replace("’", "'").split())
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    factor: Decimal
+    needs_currency: bool
+
+
+@dataclass(frozen=True)
+class Tables:
+    scales: dict[str, Scale]  # exact key for case-sensitive forms, lower-case key for words
+    currencies: dict[str, tuple[str, str]]  # key → (ISO code, entry id)
+    qualifiers: list[tuple[re.Pattern, str, str]]  # (full-match regex, qualifier, entry id)
+    counts: dict[str, tuple[int, str]]  # "dizaine" → (10, id)
+
+
+@lru_cache(maxsize=None)
+def tables(lexicon: str = LEXICON) -> Tables:
+    data = lexicons.load(lexicon)
+    scales: dict[str, Scale] = {}
+    for entry in lexicons.require_ids(data["scales"], f"{lexicon} scales"):
+        factor = Decimal(10) ** entry["power"] * (Decimal("0.5") if entry.get("half") else 1)
+        scale = Scale(entry["id"], factor, bool(entry.get("needs_currency")))
+        for form in entry["forms"]:
+            scales[form if entry.get("case_sensitive") else form.lower()] = scale
+    currencies: dict[str, tuple[str, str]] = {}
+    for entry in lexicons.require_ids(data["currencies"], f"{lexicon} currencies"):
+        for name in entry.get("names", []):
+            currencies[_key(name).lower()] = (entry["code"], entry["id"])
+        for symbol in entry.get("symbols", []):
+            currencies[_key(symbol)] = (entry["code"], entry["id"])
+    qualifiers = [
+        (re.compile(form_pattern(form), re.I), entry["qualifier"], entry["id"])
+        for entry in lexicons.require_ids(data["qualifiers"], f"{lexicon} qualifiers")
+        for form in entry["forms"]
+    ]
+    counts = {
+        form: (entry["value"], entry["id"])
+        for entry in lexicons.require_ids(data["approx_counts"]["counts"], f"{lexicon} approx_counts")
+        for form in entry["forms"]
+    }
+    return Tables(scales, currencies, qualifiers, counts)
+
+
+def to_number(value: Decimal) -> Number:
+    """An int when the value is whole (JSON 10120000000, not 1.012e10), else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def figure_decimal(text: str) -> Decimal | None:
+    """Exact value of a written figure, or None when it is malformed.
+
+    French convention: comma is the decimal mark, spaces or dots group thousands ("1.400" = 1400);
+    a dot not followed by exactly three digits is a decimal point (an English-style "2.5").
+
+    >>> [figure_decimal(s) for s in ["1 400", "1\u202f400", "10,12", "1.400,50", "2.5", "1,2,3"]]
+    [Decimal('1400'), Decimal('1400'), Decimal('10.12'), Decimal('1400.50'), Decimal('2.5'), None]
+    """
+    text = text.strip()
+    if not _WELL_FORMED.fullmatch(text):
+        return None
+    dot_is_decimal = "," not in text and "." in text and not _DOT_GROUPS.fullmatch(text)
+    return Price.fromstring(text, decimal_separator="." if dot_is_decimal else ",").amount
+
+
+def number_words_value(text: str) -> int | None:
+    """French number words → int, via text2num; None when they do not form a number.
+
+    >>> number_words_value("un"), number_words_value("Vingt-sept"), number_words_value("deux cents")
+    (1, 27, 200)
+    >>> number_words_value("demi") is None
+    True
+    """
+    try:
+        return text2num(_key(text).lower(), "fr")
+    except ValueError:
+        return None
+
+
+def number_decimal(text: str) -> Decimal | None:
+    """A figure ("1 400") or number words ("cinq") as a Decimal."""
+    text = text.strip()
+    if text[:1].isdigit():
+        return figure_decimal(text)
+    value = number_words_value(text)
+    return None if value is None else Decimal(value)
+
+
+def parse_figure(text: str) -> Number | None:
+    """A figure or number words as a JSON number; None when malformed, never an exception.
+
+    >>> [parse_figure(s) for s in ["1 400", "1\u00a0400", "10,12", "1.400", "94000", "2.5", "cinq", "1,2,3"]]
+    [1400, 1400, 10.12, 1400, 94000, 2.5, 5, None]
+    """
+    value = number_decimal(text)
+    return None if value is None else to_number(value)
+
+
+def scale_of(word: str, lexicon: str = LEXICON) -> Scale | None:
+    """The lexicon entry of a scale word: exact form first (M, k), then case-insensitive (Milliards)."""
+    scales = tables(lexicon).scales
+    word = _key(word)
+    return scales.get(word) or scales.get(word.lower())
+
+
+def scale_factor(word: str, lexicon: str = LEXICON) -> int | float | None:
+    """Multiplier of a scale word (French long scale: billion = 10^12).
+
+    >>> scale_factor("milliards"), scale_factor("Md"), scale_factor("billion"), scale_factor("gigawatts")
+    (1000000000, 1000000000, 1000000000000, None)
+    """
+    scale = scale_of(word, lexicon)
+    return None if scale is None else to_number(scale.factor)
+
+
+def amount_value(figure: str, scale: str | None = None, *, half: bool = False,
+                 lexicon: str = LEXICON) -> Number | None:
+    """Figure × scale in currency units; `half` for "… et demi". None when any part is unknown.
+
+    >>> amount_value("1 400", "milliards"), amount_value("2,3", "Mds"), amount_value("200", "k")
+    (1400000000000, 2300000000, 200000)
+    >>> amount_value("1,2,3", "millions") is None
+    True
+    """
+    value = number_decimal(figure)
+    if value is None:
+        return None
+    factor = Decimal(1)
+    if scale:
+        entry = scale_of(scale, lexicon)
+        if entry is None:
+            return None
+        factor = entry.factor
+    if half:
+        value += Decimal("0.5")
+    return to_number(value * factor)
+
+
+def currency_code(text: str, lexicon: str = LEXICON) -> str | None:
+    """ISO 4217 code of a currency name, symbol or code, with or without "de"/"d'" before it.
+
+    >>> [currency_code(s) for s in ["de dollars", "dollars canadiens", "USD", "$", "C$", "€", "francs suisses", "yens"]]
+    ['USD', 'CAD', 'USD', 'USD', 'CAD', 'EUR', 'CHF', 'JPY']
+    >>> currency_code("gigawatts") is None
+    True
+    """
+    key = re.sub(r"^(?:de |d')\s*", "", _key(text), flags=re.I)
+    currencies = tables(lexicon).currencies
+    found = currencies.get(key) or currencies.get(key.lower())
+    return found[0] if found else None
+
+
+def qualifier_code(phrase: str | None, lexicon: str = LEXICON) -> str | None:
+    """Qualifier of the words before an amount; None when they are not a qualifier.
+
+    >>> [qualifier_code(s) for s in ["plus de", "au-delà des", "environ", "près d'", "au moins", "pas plus de"]]
+    ['more_than', 'more_than', 'approx', 'approx', 'at_least', 'at_most']
+    """
+    if not phrase:
+        return None
+    phrase = phrase.strip()
+    for pattern, qualifier, _id in tables(lexicon).qualifiers:
+        if pattern.fullmatch(phrase):
+            return qualifier
+    return None
+
+
+def approx_count_value(noun: str, lexicon: str = LEXICON) -> int | None:
+    """Value of an approximate count noun ("une dizaine de millions").
+
+    >>> approx_count_value("dizaine"), approx_count_value("Centaine")
+    (10, 100)
+    """
+    found = tables(lexicon).counts.get(noun.strip().lower())
+    return found[0] if found else None
+
+
+def percent_value(text: str) -> Number | None:
+    """The number of a percentage as written, sign included.
+
+    >>> [percent_value(s) for s in ["42 %", "7,5 %", "+42 %", "−3 %", "27 pour cent", "un pour cent", "656%"]]
+    [42, 7.5, 42, -3, 27, 1, 656]
+    """
+    body = re.sub(r"\s*(?:%|pour[\s-]*cents?)\s*$", "", text.strip(), flags=re.I)
+    sign, number = _SIGNED.match(body).groups()
+    value = number_decimal(number)
+    if value is None:
+        return None
+    return to_number(-value if sign and sign in "-−–" else value)

@@ -1,0 +1,325 @@
+"""MONEY and PERCENT recognition (pipeline/components/money.py) on sentences written for these tests,
+plus an end-to-end check over the seed files."""
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+import pipeline.components.money  # noqa: F401  (registers fr_finance_money_v1)
+from pipeline.normalize.amounts import amount_value, parse_figure
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+FACTORY = "fr_finance_money_v1"
+
+
+def M(text, value, currency, qualifier="exact", value_max=None):
+    return ("MONEY", text, value, currency, qualifier, value_max)
+
+
+def P(text, value):
+    return ("PERCENT", text, value, None, None, None)
+
+
+def found(doc):
+    return [(e.label_, e.text, e._.value, e._.currency, e._.qualifier, e._.value_max)
+            for e in doc.ents if e.label_ in ("MONEY", "PERCENT")]
+
+
+EXAMPLES = [
+    # figures
+    ("La PME a payé 1 400 € de frais.", [M("1 400 €", 1400, "EUR")]),
+    ("Le billet coûte 1\u00a0400 euros.", [M("1\u00a0400 euros", 1400, "EUR")]),
+    ("Une amende de 1\u202f400\u202f000 € a été infligée.", [M("1\u202f400\u202f000 €", 1400000, "EUR")]),
+    ("Le groupe a réalisé 10,12 milliards d'euros de ventes.",
+     [M("10,12 milliards d'euros", 10120000000, "EUR")]),
+    ("Un bonus de 1.400 euros a été versé.", [M("1.400 euros", 1400, "EUR")]),
+    ("Le solde s'élève à 1.400,50 € fin mars.", [M("1.400,50 €", 1400.5, "EUR")]),
+    ("Le salaire atteint 94000 euros par an.", [M("94000 euros", 94000, "EUR")]),
+    ("Il a dit en anglais : « our revenue reached $2.5 million ».", [M("$2.5 million", 2500000, "USD")]),
+    ("Une facture de 1,2,3 € mal saisie.", [M("1,2,3 €", None, "EUR")]),
+    # number words
+    ("La mairie verse cinq millions d'euros au club.", [M("cinq millions d'euros", 5000000, "EUR")]),
+    ("Le fonds a réuni deux milliards de dollars.", [M("deux milliards de dollars", 2000000000, "USD")]),
+    ("Un milliard de dollars a été investi.", [M("Un milliard de dollars", 1000000000, "USD")]),
+    ("Le rachat vaut un demi-milliard de dollars.", [M("un demi-milliard de dollars", 500000000, "USD")]),
+    ("Le projet coûtera un milliard et demi d'euros.",
+     [M("un milliard et demi d'euros", 1500000000, "EUR")]),
+    ("La banque prête vingt-cinq millions de francs suisses.",
+     [M("vingt-cinq millions de francs suisses", 25000000, "CHF")]),
+    ("Le fondateur a touché trois cents euros.", [M("trois cents euros", 300, "EUR")]),
+    ("Le fonds vise une dizaine de millions d'euros.",
+     [M("une dizaine de millions d'euros", 10000000, "EUR", "approx")]),
+    # scales, compact forms
+    ("Le club a reçu 300 mille euros.", [M("300 mille euros", 300000, "EUR")]),
+    ("La dette publique dépasse 3 billions d'euros.", [M("3 billions d'euros", 3000000000000, "EUR")]),
+    ("La cible pèse 46 Md€ en Bourse.", [M("46 Md€", 46000000000, "EUR")]),
+    ("La start-up a levé 5 M$ auprès de business angels.", [M("5 M$", 5000000, "USD")]),
+    ("Le tour d'amorçage atteint 200 k€.", [M("200 k€", 200000, "EUR")]),
+    ("Le contrat pèse 350 K€.", [M("350 K€", 350000, "EUR")]),
+    ("Le chiffre d'affaires atteint 2,3 Mds d'euros.", [M("2,3 Mds d'euros", 2300000000, "EUR")]),
+    ("Le fonds souverain apporte $5 Md.", [M("$5 Md", 5000000000, "USD")]),
+    ("La filiale vaut 4 Mrd € selon les analystes.", [M("4 Mrd €", 4000000000, "EUR")]),
+    ("Le budget atteint 12 Mn $.", [M("12 Mn $", 12000000, "USD")]),
+    ("Le groupe a annoncé 8 milliards USD de rachats.", [M("8 milliards USD", 8000000000, "USD")]),
+    ("Hydro-Québec investira 3 G$ dans le réseau.", [M("3 G$", 3000000000, "USD")]),
+    ("Le groupe a levé 1,5 million d'euros.", [M("1,5 million d'euros", 1500000, "EUR")]),
+    ("Le groupe a été racheté 120 M€.", [M("120 M€", 120000000, "EUR")]),
+    ("Le rachat atteint €2,5 milliards.", [M("€2,5 milliards", 2500000000, "EUR")]),
+    # currencies
+    ("Le chantier coûte 15 milliards de dollars.", [M("15 milliards de dollars", 15000000000, "USD")]),
+    ("La banque a perdu 2 millions d’euros.", [M("2 millions d’euros", 2000000, "EUR")]),
+    ("Le groupe investit 40 millions de dollars américains.",
+     [M("40 millions de dollars américains", 40000000, "USD")]),
+    ("La mine a coûté 3 milliards de dollars canadiens.",
+     [M("3 milliards de dollars canadiens", 3000000000, "CAD")]),
+    ("Le club a été vendu 400 millions de livres sterling.",
+     [M("400 millions de livres sterling", 400000000, "GBP")]),
+    ("Le groupe a versé 90 millions de francs suisses.",
+     [M("90 millions de francs suisses", 90000000, "CHF")]),
+    ("Le constructeur a économisé 800 milliards de yens.",
+     [M("800 milliards de yens", 800000000000, "JPY")]),
+    ("La ville a emprunté 30 milliards de yuans.", [M("30 milliards de yuans", 30000000000, "CNY")]),
+    ("La PME québécoise a levé 12 millions $ CA.", [M("12 millions $ CA", 12000000, "CAD")]),
+    ("Le rachat atteint CA$ 700 millions.", [M("CA$ 700 millions", 700000000, "CAD")]),
+    ("Le rachat atteint C$ 700 millions.", [M("C$ 700 millions", 700000000, "CAD")]),
+    ("Le conglomérat a émis US$ 3 milliards d'obligations.", [M("US$ 3 milliards", 3000000000, "USD")]),
+    ("Le bénéfice atteint CHF 450 millions.", [M("CHF 450 millions", 450000000, "CHF")]),
+    ("Les ventes atteignent 9 milliards EUR.", [M("9 milliards EUR", 9000000000, "EUR")]),
+    ("L'offre valorise la cible à 6 milliards GBP.", [M("6 milliards GBP", 6000000000, "GBP")]),
+    ("Le groupe a investi 70 milliards JPY.", [M("70 milliards JPY", 70000000000, "JPY")]),
+    ("Le contrat s'élève à 20 milliards CNY.", [M("20 milliards CNY", 20000000000, "CNY")]),
+    ("La compagnie a reçu 250 millions CAD.", [M("250 millions CAD", 250000000, "CAD")]),
+    ("La fondation a reçu £20 millions.", [M("£20 millions", 20000000, "GBP")]),
+    # qualifiers stay outside the span
+    ("L'État investira jusqu'à 2 milliards d'euros.", [M("2 milliards d'euros", 2000000000, "EUR", "up_to")]),
+    ("Les pertes atteignent plus de 600 millions d'euros.",
+     [M("600 millions d'euros", 600000000, "EUR", "more_than")]),
+    ("Le groupe a dépensé plus d'un milliard de dollars.",
+     [M("un milliard de dollars", 1000000000, "USD", "more_than")]),
+    ("La valorisation irait au-delà de 20 milliards de dollars.",
+     [M("20 milliards de dollars", 20000000000, "USD", "more_than")]),
+    ("Le fonds apportera au moins 50 millions d'euros.",
+     [M("50 millions d'euros", 50000000, "EUR", "at_least")]),
+    ("La banque exige au minimum 10 millions d'euros.",
+     [M("10 millions d'euros", 10000000, "EUR", "at_least")]),
+    ("Le rachat a coûté moins de 100 millions de dollars.",
+     [M("100 millions de dollars", 100000000, "USD", "less_than")]),
+    ("Le prix reste en dessous de 5 millions d'euros.",
+     [M("5 millions d'euros", 5000000, "EUR", "less_than")]),
+    ("Le groupe a levé environ 300 millions d'euros.",
+     [M("300 millions d'euros", 300000000, "EUR", "approx")]),
+    ("Le contrat pèse près de 4 milliards de dollars.",
+     [M("4 milliards de dollars", 4000000000, "USD", "approx")]),
+    ("Le fonds gère quelque 80 milliards d'euros.", [M("80 milliards d'euros", 80000000000, "EUR", "approx")]),
+    ("La prime tourne autour de 2 millions d'euros.", [M("2 millions d'euros", 2000000, "EUR", "approx")]),
+    ("Le projet coûtera au plus 9 millions d'euros.", [M("9 millions d'euros", 9000000, "EUR", "at_most")]),
+    ("L'État n'apportera pas plus de 40 millions d'euros.",
+     [M("40 millions d'euros", 40000000, "EUR", "at_most")]),
+    # ranges span both figures, lead word outside
+    ("L'opération coûterait entre 5 et 7 milliards d'euros.",
+     [M("5 et 7 milliards d'euros", 5000000000, "EUR", "range", 7000000000)]),
+    ("Le tour de table irait de 2 à 3 milliards de dollars.",
+     [M("2 à 3 milliards de dollars", 2000000000, "USD", "range", 3000000000)]),
+    ("La cible vaut 4 à 6 millions d'euros.", [M("4 à 6 millions d'euros", 4000000, "EUR", "range", 6000000)]),
+    ("Comptez 15-20 € par mois.", [M("15-20 €", 15, "EUR", "range", 20)]),
+    ("Le prix irait de 500 millions à 1 milliard de dollars.",
+     [M("500 millions à 1 milliard de dollars", 500000000, "USD", "range", 1000000000)]),
+    # vague amounts: value null
+    ("Le groupe a injecté plusieurs milliards de dollars.",
+     [M("plusieurs milliards de dollars", None, "USD", "approx")]),
+    ("Les géants investissent des dizaines de milliards d'euros.",
+     [M("des dizaines de milliards d'euros", None, "EUR", "approx")]),
+    ("Le rachat vaudrait quelques centaines de millions de dollars.",
+     [M("quelques centaines de millions de dollars", None, "USD", "approx")]),
+    # currency carried by ellipsis within the sentence only
+    ("Le fonds pèse 40 milliards de dollars, contre 25 milliards l'an dernier.",
+     [M("40 milliards de dollars", 40000000000, "USD"), M("25 milliards", 25000000000, "USD")]),
+    ("Amazon apporte jusqu'à 4 milliards d'euros, Google jusqu'à 2 milliards.",
+     [M("4 milliards d'euros", 4000000000, "EUR", "up_to"), M("2 milliards", 2000000000, "EUR", "up_to")]),
+    ("La société a levé 40 millions d'euros. L'an dernier, 25 millions avaient suffi.",
+     [M("40 millions d'euros", 40000000, "EUR")]),
+    ("Elle a levé 10 millions d'euros et compte 7 millions d'utilisateurs.",
+     [M("10 millions d'euros", 10000000, "EUR")]),
+    # percentages
+    ("Le titre a bondi de 656 % en deux ans.", [P("656 %", 656)]),
+    ("La marge atteint 42% cette année.", [P("42%", 42)]),
+    ("Le taux est fixé à 7,5 % par la banque.", [P("7,5 %", 7.5)]),
+    ("Le marché progresse (+42 % sur un an).", [P("+42 %", 42)]),
+    ("Les ventes ont reculé de -3 % au trimestre.", [P("-3 %", -3)]),
+    ("La part atteint 27 pour cent du capital.", [P("27 pour cent", 27)]),
+    ("Le fonds détient moins d'un pour cent du capital.", [P("un pour cent", 1)]),
+    ("Un gain de quelques pourcentages par tâche.", []),
+    # not money
+    ("L'application compte 7 millions de téléchargements.", []),
+    ("Le site produira 30 gigawatts d'électricité.", []),
+    ("Le groupe supprime 800 emplois.", []),
+    ("L'usine emploie 2 400 travailleurs.", []),
+    ("La start-up a été fondée en 2021 et rachetée en 2024.", []),
+    ("Le modèle GPT-4 est plus lent.", []),
+    ("Les puces sont 3 à 4 fois plus rapides.", []),
+    ("Appelez le 01 23 45 67 89 pour un rendez-vous.", []),
+    ("Après la Série F, la société vise la Bourse.", []),
+    ("Un dollar fort pèse sur les exportations.", []),
+    ("Pourquoi investir encore des milliards dans ce projet ?", []),
+    ("Le fichier fait 5 Mo et le câble 10 km.", []),
+    ("Les milliardaires de la tech investissent.", []),
+    ("Le réseau 5G couvre la ville depuis 2020, M. Martin le confirme.", []),
+]
+
+
+@pytest.fixture(scope="module")
+def blank_nlp():
+    nlp = spacy.blank("fr")
+    nlp.add_pipe(FACTORY)
+    return nlp
+
+
+@pytest.mark.parametrize("text, expected", EXAMPLES, ids=[t for t, _ in EXAMPLES])
+def test_money_and_percent(blank_nlp, text, expected):
+    assert found(blank_nlp(text)) == expected
+
+
+def test_rule_ids_travel(blank_nlp):
+    doc = blank_nlp("Il a levé 5 millions d'euros, contre 3 millions, soit entre 2 et 4 % de plus.")
+    assert [e._.rule for e in doc.ents] == ["money.amount", "money.ellipsis", "percent.figure"]
+
+
+def test_stop_glued_to_a_currency_sign_stays_out_of_the_span(blank_nlp):
+    text = "La cible pèse 46 Md€. Le groupe a levé 5€."
+    doc = blank_nlp(text)
+    assert doc.text == text
+    assert [e.text for e in doc.ents] == ["46 Md€", "5€"]
+    assert all(text[e.start_char:e.end_char] == e.text for e in doc.ents)
+
+
+@pytest.mark.parametrize("scope, expected", [
+    ("sentence", ["2 milliards de dollars"]),
+    ("paragraph", ["2 milliards de dollars", "20 milliards"]),
+    ("none", ["2 milliards de dollars"]),
+])
+def test_carry_currency_scope(scope, expected):
+    nlp = spacy.blank("fr")
+    nlp.add_pipe(FACTORY, config={"carry_currency": scope})
+    doc = nlp("Le groupe a levé 2 milliards de dollars. Sa valorisation atteint 20 milliards.\nPuis 3 milliards.")
+    assert [e.text for e in doc.ents] == expected
+    assert all(e._.currency == "USD" for e in doc.ents)
+
+
+def test_money_replaces_overlapping_model_entities(blank_nlp):
+    doc = blank_nlp.make_doc("Airbus vend 15 milliards de dollars d'avions.")
+    doc.ents = [Span(doc, 0, 1, label="ORG"), Span(doc, 3, 5, label="MISC")]
+    doc = blank_nlp.get_pipe(FACTORY)(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Airbus", "ORG"), ("15 milliards de dollars", "MONEY")]
+
+
+@pytest.mark.parametrize("figure, expected", [
+    ("1 400", 1400), ("1\u00a0400", 1400), ("1\u202f400", 1400), ("10,12", 10.12), ("1.400", 1400),
+    ("1.400,50", 1400.5), ("94000", 94000), ("2.5", 2.5), ("un", 1), ("deux", 2), ("cinq", 5),
+    ("1,2,3", None), ("1..2", None), ("", None), ("abc", None),
+])
+def test_parse_figure(figure, expected):
+    assert parse_figure(figure) == expected
+
+
+@pytest.mark.parametrize("figure, scale, expected", [
+    ("15", "milliards", 15000000000), ("46", "Md", 46000000000), ("200", "k", 200000),
+    ("un", "demi-milliard", 500000000), ("2", "billions", 2000000000000), ("3", "gigawatts", None),
+    ("1,2,3", "millions", None),
+])
+def test_amount_value(figure, scale, expected):
+    assert amount_value(figure, scale) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end on the seeds (clean UTF-8 ones), after the French model's NER.
+
+SEED_EXPECTED = {
+    "000_823270f24f0e17f2": [
+        M("un Milliard de Dollars", 1000000000, "USD"),
+        M("un milliard de dollars", 1000000000, "USD"),
+        M("500 millions de dollars", 500000000, "USD", "more_than"),
+        M("5 milliards de dollars", 5000000000, "USD"),
+        M("quelques centaines de millions de dollars", None, "USD", "approx"),
+        P("un pour cent", 1),
+        M("183 milliards de dollars", 183000000000, "USD"),
+        M("plusieurs milliards de dollars", None, "USD", "approx"),
+        M("des milliards de dollars", None, "USD", "approx"),
+        M("des milliards de dollars", None, "USD", "approx"),
+    ],
+    "001_8d1ed3961d4ae397": [
+        M("13 milliards de dollars", 13000000000, "USD", "approx"),
+        M("5 milliards de dollars", 5000000000, "USD", "up_to"),
+        M("10 milliards de dollars", 10000000000, "USD", "up_to"),
+        M("38 milliards de dollars", 38000000000, "USD"),
+        M("1 400 milliards de dollars", 1400000000000, "USD"),
+        M("135 milliards de dollars", 135000000000, "USD"),
+        P("27 %", 27),
+        M("15 milliards de dollars", 15000000000, "USD"),
+        M("350 milliards de dollars", 350000000000, "USD"),
+        M("183 milliards", 183000000000, "USD"),
+        M("500 milliards de dollars", 500000000000, "USD"),
+        M("1 000 milliards de dollars", 1000000000000, "USD", "more_than"),
+        M("500 milliards de dollars", 500000000000, "USD", "approx"),
+        M("300 milliards", 300000000000, "USD"),
+        M("300 milliards", 300000000000, "USD"),
+        M("22 milliards", 22000000000, "USD"),
+        M("100 milliards de dollars", 100000000000, "USD"),
+        M("12 milliards de dollars", 12000000000, "USD"),
+        M("des dizaines de milliards de dollars", None, "USD", "approx"),
+        P("656 %", 656),
+        M("10 000 milliards de dollars", 10000000000000, "USD", "approx"),
+        P("656 %", 656),
+    ],
+    "003_1d47dec1d2c33ff5": [
+        M("15 milliards de dollars", 15000000000, "USD"),
+        M("350 milliards de dollars", 350000000000, "USD"),
+        M("500 milliards de dollars", 500000000000, "USD"),
+        M("10 milliards de dollars", 10000000000, "USD"),
+        M("5 milliards", 5000000000, "USD"),
+        M("30 milliards de dollars", 30000000000, "USD"),
+    ],
+    "004_0d31fa6c5a90a33e": [
+        M("plusieurs milliards de dollars", None, "USD", "approx"),
+        M("10 milliards USD", 10000000000, "USD", "more_than"),
+        M("8 milliards", 8000000000, "USD"),
+        M("576 milliards USD", 576000000000, "USD"),
+        M("4 milliards USD", 4000000000, "USD"),
+        M("8 milliards USD", 8000000000, "USD"),
+        M("67 milliards USD", 67000000000, "USD"),
+        P("+42 %", 42),
+        M("75 milliards USD", 75000000000, "USD"),
+        P("15 %", 15),
+        M("2 milliards USD", 2000000000, "USD"),
+        P("7 %", 7),
+        P("80 %", 80),
+    ],
+}
+
+# Forms in the seeds that must never sit inside a MONEY or PERCENT span.
+NOT_MONEY = ["7 millions de téléchargements", "3 à 4 fois", "30 gigawatts", "50 transactions", "17 fois",
+             "73 fois", "Série F", "GPT-4", "des milliards dans", "leurs milliards", "quelques pourcentages",
+             "09 h 00", "Q3 2024", "Sonnet 4.5", "Opus 4.1", "2 décembre"]
+
+
+@pytest.fixture(scope="session")
+def model_nlp():
+    nlp = spacy.load("fr_core_news_md")
+    nlp.add_pipe(FACTORY, after="ner")
+    return nlp
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("seed", sorted(SEED_EXPECTED))
+def test_seed_amounts(model_nlp, seed):
+    text = (SEEDS / f"{seed}.txt").read_text(encoding="utf-8")
+    doc = model_nlp(text)
+    assert found(doc) == SEED_EXPECTED[seed]
+    ours = [e for e in doc.ents if e.label_ in ("MONEY", "PERCENT")]
+    assert all(e._.currency for e in ours if e.label_ == "MONEY")
+    for form in NOT_MONEY:
+        start = text.find(form)
+        while start != -1:
+            end = start + len(form)
+            assert not any(e.start_char < end and start < e.end_char for e in ours), form
+            start = text.find(form, end)
