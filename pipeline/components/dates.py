@@ -3,8 +3,8 @@ pipeline.normalize.timex gives their TIMEX3 value and mod.
 
 Patterns name word lists of models/dates.yaml as "@name": {"IN": ["@month_names"]} takes the list,
 {"REGEX": "@year"} the regex (a list becomes an alternation). A row may also veto its match by the next or
-previous token ("not_followed_by", "not_preceded_by") and, with "bare_year", ask the checks that keep a lone
-figure from being read as a year ("800 emplois", "2000 salariés", "1 400").
+previous token ("not_followed_by", "not_preceded_by"), require a previous token ("preceded_by") and, with
+"bare_year", ask the checks that keep a lone figure from being read as a year ("800 emplois", "1 400").
 """
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ class DateRecognizer:
     def _expand_row(self, row: dict) -> dict:
         row = dict(row)
         row["pattern"] = [self._expand_token(token) for token in row["pattern"]]
-        for key in ("not_followed_by", "not_preceded_by"):
+        for key in ("not_followed_by", "not_preceded_by", "preceded_by"):
             if key in row:
                 row[key] = set(self._expand_list(row[key]))
         return row
@@ -167,6 +167,8 @@ class DateRecognizer:
         if after is not None and after.lower_ in row.get("not_followed_by", ()):
             return False
         if before is not None and before.lower_ in row.get("not_preceded_by", ()):
+            return False
+        if "preceded_by" in row and (before is None or before.lower_ not in row["preceded_by"]):
             return False
         return not row.get("bare_year") or self._plausible_year(span, before, after)
 

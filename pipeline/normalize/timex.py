@@ -98,6 +98,8 @@ def to_timex(text: str, published: str | None = None) -> tuple[str, str | None] 
     No year: the closest to publication, else XXXX:
     >>> to_timex("2 décembre", "2025-11-19"), to_timex("2 décembre"), to_timex("janvier", "2025-11-19")
     (('2025-12-02', None), ('XXXX-12-02', None), ('2026-01', None))
+    >>> to_timex("15 janvier dernier", "2025-01-10"), to_timex("septembre prochain", "2025-11-19")
+    (('2024-01-15', None), ('2026-09', None))
 
     Parts, bounds, quarters, halves, seasons, decades (by hand):
     >>> to_timex("fin 2023"), to_timex("mi-2025"), to_timex("début mars 2024"), to_timex("avant fin 2025")
@@ -151,11 +153,21 @@ def _strip_part(text: str) -> tuple[str, str | None]:
 
 def _calendar(text: str, pub: date | None) -> str | None:
     """TIMEX3 value of the calendar part alone; the readers are tried from the most specific."""
-    for reader in (_relative, _decade, _quarter, _half, _season, _year):
-        value = reader(text, pub)
-        if value is not None:
-            return value or None  # "" means: recognised but unresolvable
-    return _dateparser_value(text, pub)
+    value = _relative(text, pub)
+    if value is None:
+        text, direction = _strip_direction(text)
+        for reader in (_decade, _quarter, _half, _season, _year, _dateparser_value):
+            value = reader(text, pub, direction)
+            if value is not None:
+                break
+    return value or None  # "" means: recognised but unresolvable
+
+
+def _strip_direction(text: str) -> tuple[str, int]:
+    """"15 janvier dernier" → ("15 janvier", -1): the last one before publication; "prochain" → +1."""
+    head, _, last = text.rpartition(" ")
+    shift = _words()["relative_shifts"].get(last)
+    return (head, shift) if head and shift else (text, 0)
 
 
 # --- relative dates (arithmetic on the publication date) -------------------------------------------
@@ -200,7 +212,7 @@ def _shift(pub: date | None, unit: str, offset: int) -> str:
 
 # --- periods dateparser does not read --------------------------------------------------------------
 
-def _decade(text: str, pub: date | None) -> str | None:
+def _decade(text: str, pub: date | None, direction: int = 0) -> str | None:
     match = _regexes()["decade"].match(text)
     if not match:
         return None
@@ -217,45 +229,46 @@ def _ordinal(code: str | None, word: str | None, last: int) -> int:
     return last if word in _words()["last_ordinal"] else _words()["ordinals"][word]
 
 
-def _quarter(text: str, pub: date | None) -> str | None:
+def _quarter(text: str, pub: date | None, direction: int = 0) -> str | None:
     match = _regexes()["quarter"].match(text)
     if not match:
         return None
     number = _ordinal(match.group(1), match.group(2), last=4)
     if number > 4:
         return ""
-    return _with_year(match.group(3), f"Q{number}", pub, lambda y: _months(y, 3 * number - 2, 3 * number))
+    return _with_year(match.group(3), f"Q{number}", pub, direction, lambda y: _months(y, 3 * number - 2, 3 * number))
 
 
-def _half(text: str, pub: date | None) -> str | None:
+def _half(text: str, pub: date | None, direction: int = 0) -> str | None:
     match = _regexes()["half"].match(text)
     if not match:
         return None
     number = _ordinal(match.group(1), match.group(2), last=2)
     if number > 2:
         return ""
-    return _with_year(match.group(3), f"H{number}", pub, lambda y: _months(y, 6 * number - 5, 6 * number))
+    return _with_year(match.group(3), f"H{number}", pub, direction, lambda y: _months(y, 6 * number - 5, 6 * number))
 
 
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}  # winter runs into the next year
 
 
-def _season(text: str, pub: date | None) -> str | None:
+def _season(text: str, pub: date | None, direction: int = 0) -> str | None:
     match = _regexes()["season"].match(text)
     if not match:
         return None
     code = _words()["seasons"][match.group(1)]
     first, last = SEASON_MONTHS[code]
-    return _with_year(match.group(2), code, pub, lambda y: _months(y, first, last))
+    return _with_year(match.group(2), code, pub, direction, lambda y: _months(y, first, last))
 
 
-def _year(text: str, pub: date | None) -> str | None:
+def _year(text: str, pub: date | None, direction: int = 0) -> str | None:
     match = _regexes()["year"].match(text)  # "2024", or "l'année 2024" after a part word
     return match.group(1) if match else None
 
 
-def _with_year(year: str | None, suffix: str, pub: date | None, period: Callable[[int], Period | None]) -> str:
-    return f"{year or _closest_year(pub, period)}-{suffix}"
+def _with_year(year: str | None, suffix: str, pub: date | None, direction: int,
+               period: Callable[[int], Period | None]) -> str:
+    return f"{year or _closest_year(pub, period, direction)}-{suffix}"
 
 
 # --- calendar dates through dateparser -------------------------------------------------------------
@@ -267,7 +280,7 @@ def _parser(published: date | None) -> DateDataParser:
     return DateDataParser(languages=["fr"], settings={"RELATIVE_BASE": base, "DATE_ORDER": "DMY"})
 
 
-def _dateparser_value(text: str, pub: date | None) -> str | None:
+def _dateparser_value(text: str, pub: date | None, direction: int = 0) -> str | None:
     text = _regexes()["weekday"].sub("", text)  # the weekday adds nothing to "lundi 3 mars 2025"
     text = re.sub(r"^premier\b", "1er", text)  # dateparser misses "premier mars"
     if not _regexes()["calendar_word"].search(text):
@@ -280,11 +293,11 @@ def _dateparser_value(text: str, pub: date | None) -> str | None:
         return str(when.year)
     has_year = bool(_regexes()["has_year"].search(text))
     if period == "month":
-        year = when.year if has_year else _closest_year(pub, lambda y: _months(y, when.month, when.month))
+        year = when.year if has_year else _closest_year(pub, lambda y: _months(y, when.month, when.month), direction)
         return f"{year}-{when.month:02d}"
     if has_year:
         return when.date().isoformat()
-    year = _closest_year(pub, lambda y: _day(y, when.month, when.day))
+    year = _closest_year(pub, lambda y: _day(y, when.month, when.day), direction)
     return f"{year}-{when.month:02d}-{when.day:02d}"
 
 
@@ -305,19 +318,27 @@ def _day(year: int, month: int, day: int) -> Period | None:
     return one, one
 
 
-def _closest_year(pub: date | None, period: Callable[[int], Period | None]) -> str:
-    """The year whose period lies closest to the publication date; XXXX without one.
+def _closest_year(pub: date | None, period: Callable[[int], Period | None], direction: int = 0) -> str:
+    """The year whose period lies closest to the publication date; XXXX without one. With a direction
+    ("dernier" -1, "prochain" +1) the latest period starting before it, or the first starting after it.
 
-    >>> _closest_year(date(2025, 11, 19), lambda y: _day(y, 12, 2)), _closest_year(None, lambda y: _day(y, 1, 1))
-    ('2025', 'XXXX')
+    >>> december_2 = lambda y: _day(y, 12, 2)
+    >>> _closest_year(date(2025, 11, 19), december_2), _closest_year(date(2025, 11, 19), december_2, -1)
+    ('2025', '2024')
+    >>> _closest_year(date(2025, 12, 19), december_2, 1), _closest_year(None, december_2)
+    ('2026', 'XXXX')
     """
     if pub is None:
         return UNKNOWN_YEAR
+    years = [(year, bounds) for year in (pub.year - 1, pub.year, pub.year + 1)
+             if (bounds := period(year)) is not None]
+    if direction < 0:
+        return str(max((year for year, (start, _) in years if start < pub), default=pub.year - 1))
+    if direction > 0:
+        return str(min((year for year, (start, _) in years if start > pub), default=pub.year + 1))
 
-    def distance(year: int) -> float:
-        if (bounds := period(year)) is None:
-            return float("inf")
-        start, end = bounds
+    def distance(item: tuple[int, Period]) -> int:
+        start, end = item[1]
         return 0 if start <= pub <= end else min(abs((start - pub).days), abs((end - pub).days))
 
-    return str(min((pub.year - 1, pub.year, pub.year + 1), key=distance))
+    return str(min(years, key=distance)[0])
