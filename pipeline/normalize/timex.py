@@ -1,0 +1,344 @@
+"""French date expressions → TIMEX3 values and modifiers (FORMAT.md, DATE).
+
+`to_timex(text, published)` reads one expression as the DATE component found it (optionally with the bound
+word before it) and returns `(value, mod)`, or None when it does not resolve (a relative date with no
+publication date). Words come from models/dates.yaml.
+
+dateparser reads the calendar part (days, months, years, abbreviations such as "Juil" or "déc.") and its
+`.period` gives the granularity, so a month never carries the day dateparser fills in. It reads nothing for
+part words ("fin 2023"), quarters, halves, seasons, decades, "l'an dernier" or bare "mois dernier": those
+are handled here by hand, as is the choice of year for a day or month written without one (the year that
+puts it closest to the publication date, FORMAT.md).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Callable
+
+from dateparser.date import DateDataParser
+
+from .. import lexicons
+
+UNKNOWN_YEAR = "XXXX"
+Period = tuple[date, date]
+
+
+@lru_cache(maxsize=None)
+def _words() -> dict:
+    return lexicons.load("dates.yaml")
+
+
+def _alternation(words) -> str:
+    """Regex alternation, longest first so "jusqu'au" wins over "jusqu'à"."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _regexes() -> dict[str, re.Pattern]:
+    w = _words()
+    ordinal = _alternation(list(w["ordinals"]) + w["last_ordinal"])
+    the, this = _alternation(w["relative_the"]), _alternation(w["relative_this"])
+    units, seasons = _alternation(w["relative_units"]), _alternation(w["seasons"])
+    parts = _alternation({word.rstrip("-") for word in w["parts"]})
+    return {
+        "bound": re.compile(rf"^({_alternation(w['bounds'])})(?:\s+|(?<=')|$)"),
+        "article": re.compile(rf"^(?:{_alternation(w['articles'])})(?:\s+|(?<=')|$)"),
+        "part": re.compile(rf"^({parts})(?:\s*-\s*|\s+)(?:(?:de|du|des|d')(?:\s+|(?<=')))?"),
+        "quarter": re.compile(rf"^(?:[qt]([1-4])|({ordinal})\s+(?:{_alternation(w['quarter_words'])}))"
+                              r"(?:(?:\s*-\s*|\s+(?:de\s+)?)(\d{4}))?$"),
+        "half": re.compile(rf"^(?:[sh]([12])|({ordinal})\s+(?:{_alternation(w['half_words'])}))"
+                           r"(?:(?:\s*-\s*|\s+(?:de\s+)?)(\d{4}))?$"),
+        "season": re.compile(rf"^({seasons})(?:\s+(?:de\s+)?(\d{{4}}))?$"),
+        "decade": re.compile(rf"^(?:{_alternation(w['decade_words'] + w['decade_noun'])})\s+(\d0|\d{{3}}0)$"),
+        "year": re.compile(rf"^(?:(?:{the})?\s*(?:{units})\s+)?(\d{{4}})$"),
+        "has_year": re.compile(r"\d{4}"),
+        "calendar_word": re.compile(rf"\d{{4}}|\b(?:{_alternation(w['month_names'] + w['month_abbrevs'])})"),
+        "weekday": re.compile(rf"^(?:{_alternation(w['weekdays'])})\s+"),
+        "this": re.compile(rf"^(?:{this}|{the})(?:\s+|(?<='))({units})(?:\s*-\s*ci)?$"),
+        "this_season": re.compile(rf"^(?:{this})\s+({seasons})$"),
+        "shifted": re.compile(rf"^(?:(?:{the})\s*)?({units})\s+({_alternation(w['relative_shifts'])})$"),
+    }
+
+
+def clean(text: str) -> str:
+    """Lower case, straight apostrophes, plain hyphens, single spaces.
+
+    >>> clean("  D’ici  la Mi‑2025 ")
+    "d'ici la mi-2025"
+    """
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[‐‑‒–]", "-", text)
+    return " ".join(text.split())
+
+
+def parse_published(published: str | None) -> date | None:
+    """The publication date as a date, None when absent or malformed.
+
+    >>> parse_published("2025-11-19"), parse_published(None), parse_published("19/11/2025")
+    (datetime.date(2025, 11, 19), None, None)
+    """
+    try:
+        return date.fromisoformat(published) if published else None
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def to_timex(text: str, published: str | None = None) -> tuple[str, str | None] | None:
+    """(TIMEX3 value, mod) of a French date expression; None when it cannot be resolved.
+
+    Days, months, years (dateparser reads the calendar part; a month keeps month granularity):
+    >>> to_timex("2 décembre 2025"), to_timex("1er mars 2024"), to_timex("02.12.2025")
+    (('2025-12-02', None), ('2024-03-01', None), ('2025-12-02', None))
+    >>> to_timex("lundi 3 mars 2025"), to_timex("déc. 2025"), to_timex("Juil 2025"), to_timex("2024")
+    (('2025-03-03', None), ('2025-12', None), ('2025-07', None), ('2024', None))
+
+    No year: the closest to publication, else XXXX:
+    >>> to_timex("2 décembre", "2025-11-19"), to_timex("2 décembre"), to_timex("janvier", "2025-11-19")
+    (('2025-12-02', None), ('XXXX-12-02', None), ('2026-01', None))
+    >>> to_timex("15 janvier dernier", "2025-01-10"), to_timex("septembre prochain", "2025-11-19")
+    (('2024-01-15', None), ('2026-09', None))
+
+    Parts, bounds, quarters, halves, seasons, decades (by hand):
+    >>> to_timex("fin 2023"), to_timex("mi-2025"), to_timex("début mars 2024"), to_timex("avant fin 2025")
+    (('2023', 'END'), ('2025', 'MID'), ('2024-03', 'START'), ('2025', 'BEFORE'))
+    >>> to_timex("d'ici 2028"), to_timex("jusqu’en 2026"), to_timex("depuis 2021"), to_timex("vers 2030")
+    (('2028', 'BEFORE'), ('2026', 'BEFORE'), ('2021', 'AFTER'), ('2030', 'APPROX'))
+    >>> to_timex("T3 2024"), to_timex("troisième trimestre 2024"), to_timex("premier semestre 2025")
+    (('2024-Q3', None), ('2024-Q3', None), ('2025-H1', None))
+    >>> to_timex("l'été 2024"), to_timex("printemps 2025"), to_timex("les années 1990"), to_timex("années 90")
+    (('2024-SU', None), ('2025-SP', None), ('199', None), ('199', None))
+
+    Relative dates need the publication date:
+    >>> to_timex("hier", "2025-11-19"), to_timex("an dernier", "2025-11-19"), to_timex("mois dernier", "2025-01-10")
+    (('2025-11-18', None), ('2024', None), ('2024-12', None))
+    >>> to_timex("fin de la décennie", "2025-11-19"), to_timex("hier") is None
+    (('202', 'END'), True)
+    """
+    pub = parse_published(published)
+    rest, bound_mod = _strip_bound(clean(text))
+    rest, part_mod = _strip_part(_strip_article(rest))
+    rest = _strip_article(rest)
+    value = _calendar(rest, pub)
+    if value is None:
+        return None
+    return value, bound_mod or part_mod
+
+
+def _strip_bound(text: str) -> tuple[str, str | None]:
+    """Remove a leading bound word ("d'ici", "depuis"); return its mod."""
+    match = _regexes()["bound"].match(text)
+    if not match:
+        return text, None
+    return text[match.end():], _words()["bounds"][match.group(1)]
+
+
+def _strip_article(text: str) -> str:
+    """Remove a leading article ("le 2 décembre", "l'été 2024"), not the one of "l'année" (current year)."""
+    match = _regexes()["article"].match(text)
+    if match and not _regexes()["this"].match(text):
+        return text[match.end():]
+    return text
+
+
+def _strip_part(text: str) -> tuple[str, str | None]:
+    """Remove a leading part word ("fin", "mi-") and a "de/du/des" after it; return its mod."""
+    match = _regexes()["part"].match(text)
+    if not match or match.end() == len(text):
+        return text, None
+    return text[match.end():], _words()["parts"][match.group(1)]
+
+
+def _calendar(text: str, pub: date | None) -> str | None:
+    """TIMEX3 value of the calendar part alone; the readers are tried from the most specific."""
+    value = _relative(text, pub)
+    if value is None:
+        text, direction = _strip_direction(text)
+        for reader in (_decade, _quarter, _half, _season, _year, _dateparser_value):
+            value = reader(text, pub, direction)
+            if value is not None:
+                break
+    return value or None  # "" means: recognised but unresolvable
+
+
+def _strip_direction(text: str) -> tuple[str, int]:
+    """"15 janvier dernier" → ("15 janvier", -1): the last one before publication; "prochain" → +1."""
+    head, _, last = text.rpartition(" ")
+    shift = _words()["relative_shifts"].get(last)
+    return (head, shift) if head and shift else (text, 0)
+
+
+# --- relative dates (arithmetic on the publication date) -------------------------------------------
+
+def _relative(text: str, pub: date | None) -> str | None:
+    w, rx = _words(), _regexes()
+    if text in w["relative_days"]:
+        return _shift(pub, "day", w["relative_days"][text])
+    if match := rx["this"].match(text):
+        return _shift(pub, w["relative_units"][match.group(1)], 0)
+    if match := rx["shifted"].match(text):
+        return _shift(pub, w["relative_units"][match.group(1)], w["relative_shifts"][match.group(2)])
+    if match := rx["this_season"].match(text):
+        return f"{pub.year}-{w['seasons'][match.group(1)]}" if pub else ""
+    return None
+
+
+def _shift(pub: date | None, unit: str, offset: int) -> str:
+    """The period `offset` units away from the publication date ("" when there is none).
+
+    >>> _shift(date(2025, 1, 10), "quarter", -1), _shift(date(2025, 11, 19), "week", -1)
+    ('2024-Q4', '2025-W46')
+    """
+    if pub is None:
+        return ""
+    if unit == "day":
+        return (pub + timedelta(days=offset)).isoformat()
+    if unit == "week":
+        year, week, _ = (pub + timedelta(weeks=offset)).isocalendar()
+        return f"{year}-W{week:02d}"
+    if unit == "year":
+        return str(pub.year + offset)
+    if unit == "decade":
+        return str(pub.year // 10 + offset)
+    size = {"month": 1, "quarter": 3, "half": 6}[unit]
+    index = (pub.year * 12 + pub.month - 1) // size + offset
+    year, part = divmod(index, 12 // size)
+    if unit == "month":
+        return f"{year}-{part + 1:02d}"
+    return f"{year}-{'Q' if unit == 'quarter' else 'H'}{part + 1}"
+
+
+# --- periods dateparser does not read --------------------------------------------------------------
+
+def _decade(text: str, pub: date | None, direction: int = 0) -> str | None:
+    match = _regexes()["decade"].match(text)
+    if not match:
+        return None
+    figures = match.group(1)
+    if len(figures) == 4:
+        return figures[:3]
+    # "années 90" → 199; "années 00"/"années 10" → 200/201 (the 1900s read for 20–90).
+    return ("20" if figures in ("00", "10") else "19") + figures[0]
+
+
+def _ordinal(code: str | None, word: str | None, last: int) -> int:
+    if code:
+        return int(code)
+    return last if word in _words()["last_ordinal"] else _words()["ordinals"][word]
+
+
+def _quarter(text: str, pub: date | None, direction: int = 0) -> str | None:
+    match = _regexes()["quarter"].match(text)
+    if not match:
+        return None
+    number = _ordinal(match.group(1), match.group(2), last=4)
+    if number > 4:
+        return ""
+    return _with_year(match.group(3), f"Q{number}", pub, direction, lambda y: _months(y, 3 * number - 2, 3 * number))
+
+
+def _half(text: str, pub: date | None, direction: int = 0) -> str | None:
+    match = _regexes()["half"].match(text)
+    if not match:
+        return None
+    number = _ordinal(match.group(1), match.group(2), last=2)
+    if number > 2:
+        return ""
+    return _with_year(match.group(3), f"H{number}", pub, direction, lambda y: _months(y, 6 * number - 5, 6 * number))
+
+
+SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}  # winter runs into the next year
+
+
+def _season(text: str, pub: date | None, direction: int = 0) -> str | None:
+    match = _regexes()["season"].match(text)
+    if not match:
+        return None
+    code = _words()["seasons"][match.group(1)]
+    first, last = SEASON_MONTHS[code]
+    return _with_year(match.group(2), code, pub, direction, lambda y: _months(y, first, last))
+
+
+def _year(text: str, pub: date | None, direction: int = 0) -> str | None:
+    match = _regexes()["year"].match(text)  # "2024", or "l'année 2024" after a part word
+    return match.group(1) if match else None
+
+
+def _with_year(year: str | None, suffix: str, pub: date | None, direction: int,
+               period: Callable[[int], Period | None]) -> str:
+    return f"{year or _closest_year(pub, period, direction)}-{suffix}"
+
+
+# --- calendar dates through dateparser -------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def _parser(published: date | None) -> DateDataParser:
+    # Without a publication date, a leap-year base keeps "29 février" readable; the year is replaced anyway.
+    base = datetime.combine(published or date(2000, 6, 15), datetime.min.time())
+    return DateDataParser(languages=["fr"], settings={"RELATIVE_BASE": base, "DATE_ORDER": "DMY"})
+
+
+def _dateparser_value(text: str, pub: date | None, direction: int = 0) -> str | None:
+    text = _regexes()["weekday"].sub("", text)  # the weekday adds nothing to "lundi 3 mars 2025"
+    text = re.sub(r"^premier\b", "1er", text)  # dateparser misses "premier mars"
+    if not _regexes()["calendar_word"].search(text):
+        return None  # dateparser also reads "mardi", "six mois", "09 h 00"
+    data = _parser(pub).get_date_data(text)
+    when, period = data.date_obj, data.period
+    if when is None or period not in ("day", "month", "year"):
+        return None
+    if period == "year":
+        return str(when.year)
+    has_year = bool(_regexes()["has_year"].search(text))
+    if period == "month":
+        year = when.year if has_year else _closest_year(pub, lambda y: _months(y, when.month, when.month), direction)
+        return f"{year}-{when.month:02d}"
+    if has_year:
+        return when.date().isoformat()
+    year = _closest_year(pub, lambda y: _day(y, when.month, when.day), direction)
+    return f"{year}-{when.month:02d}-{when.day:02d}"
+
+
+# --- the year closest to publication ---------------------------------------------------------------
+
+def _months(year: int, first: int, last: int) -> Period:
+    """From the first day of month `first` to the last day of month `last` (13, 14 = next year)."""
+    start = date(year + (first - 1) // 12, (first - 1) % 12 + 1, 1)
+    after = date(year + last // 12, last % 12 + 1, 1)
+    return start, after - timedelta(days=1)
+
+
+def _day(year: int, month: int, day: int) -> Period | None:
+    try:
+        one = date(year, month, day)
+    except ValueError:  # 29 February outside a leap year
+        return None
+    return one, one
+
+
+def _closest_year(pub: date | None, period: Callable[[int], Period | None], direction: int = 0) -> str:
+    """The year whose period lies closest to the publication date; XXXX without one. With a direction
+    ("dernier" -1, "prochain" +1) the latest period starting before it, or the first starting after it.
+
+    >>> december_2 = lambda y: _day(y, 12, 2)
+    >>> _closest_year(date(2025, 11, 19), december_2), _closest_year(date(2025, 11, 19), december_2, -1)
+    ('2025', '2024')
+    >>> _closest_year(date(2025, 12, 19), december_2, 1), _closest_year(None, december_2)
+    ('2026', 'XXXX')
+    """
+    if pub is None:
+        return UNKNOWN_YEAR
+    years = [(year, bounds) for year in (pub.year - 1, pub.year, pub.year + 1)
+             if (bounds := period(year)) is not None]
+    if direction < 0:
+        return str(max((year for year, (start, _) in years if start < pub), default=pub.year - 1))
+    if direction > 0:
+        return str(min((year for year, (start, _) in years if start > pub), default=pub.year + 1))
+
+    def distance(item: tuple[int, Period]) -> int:
+        start, end = item[1]
+        return 0 if start <= pub <= end else min(abs((start - pub).days), abs((end - pub).days))
+
+    return str(min(years, key=distance)[0])

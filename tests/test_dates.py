@@ -1,0 +1,229 @@
+"""DATE spans, TIMEX3 values and mods (FORMAT.md, DATE)."""
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from pipeline.components.dates import FACTORY
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+PUB = "2025-11-19"
+
+# (case, sentence, published, [(span text, value, mod), ...]); sentences written for these tests.
+EXAMPLES = [
+    # days
+    ("day_month", "La fusion sera close le 2 décembre, selon le groupe.", None,
+     [("2 décembre", "XXXX-12-02", None)]),
+    ("day_month_closest", "La fusion sera close le 2 décembre, selon le groupe.", PUB,
+     [("2 décembre", "2025-12-02", None)]),
+    ("day_month_closest_past", "Le contrat signé le 28 décembre a été validé.", "2026-01-10",
+     [("28 décembre", "2025-12-28", None)]),
+    ("day_month_year", "Le rachat a été conclu le 2 décembre 2025 à Lyon.", None,
+     [("2 décembre 2025", "2025-12-02", None)]),
+    ("first_day", "Les nouveaux tarifs entrent en vigueur le 1er mars 2024.", None,
+     [("1er mars 2024", "2024-03-01", None)]),
+    ("slashes", "Assemblée générale convoquée au 2/12/2025 pour voter le dividende.", None,
+     [("2/12/2025", "2025-12-02", None)]),
+    ("dots", "Le prospectus daté du 02.12.2025 fixe le prix.", None,
+     [("02.12.2025", "2025-12-02", None)]),
+    ("day_last", "La BCE avait relevé ses taux le 15 janvier dernier.", "2025-01-10",
+     [("15 janvier dernier", "2024-01-15", None)]),
+    ("iso", "Mise à jour : 2025-11-19, après la clôture.", None, [("2025-11-19", "2025-11-19", None)]),
+    ("weekday_day", "La banque publiera ses comptes lundi 3 mars 2025.", None,
+     [("lundi 3 mars 2025", "2025-03-03", None)]),
+    # months
+    ("month_year", "Les ventes ont reculé en décembre 2025 dans la région.", None,
+     [("décembre 2025", "2025-12", None)]),
+    ("month_abbrev_dot", "Chiffres arrêtés à fin de période (déc. 2025).", None,
+     [("déc. 2025", "2025-12", None)]),
+    ("month_abbrev", "12 Juil 2025 | Rédaction économie", None, [("12 Juil 2025", "2025-07-12", None)]),
+    ("month_abbrev_alone", "Publié en Juil 2025 par la rédaction.", None, [("Juil 2025", "2025-07", None)]),
+    ("month_no_day", "Le fonds a été lancé en septembre 2025 à Paris.", None,
+     [("septembre 2025", "2025-09", None)]),
+    ("month_alone", "Les livraisons reprendront en septembre, selon Renault.", PUB, [("septembre", "2025-09", None)]),
+    ("month_next", "Le site rouvrira en septembre prochain.", PUB, [("septembre prochain", "2026-09", None)]),
+    # years and decades
+    ("historic_year", "Fondée en 1886, la maison emploie 1850 salariés.", None, [("1886", "1886", None)]),
+    ("year", "L'usine a ouvert en 2024 près de Nantes.", None, [("2024", "2024", None)]),
+    ("bare_year_heading", "Résultats 2025 : la marge progresse", None, [("2025", "2025", None)]),
+    ("decade", "Comme les banques dans les années 1990, les assureurs consolident.", None,
+     [("années 1990", "199", None)]),
+    ("decade_short", "Un retour aux années 90 pour la distribution.", None, [("années 90", "199", None)]),
+    # parts
+    ("part_end", "Le groupe avait annoncé la cession fin 2023.", None, [("fin 2023", "2023", "END")]),
+    ("part_start", "La production démarrera début 2024 dans l'Ohio.", None, [("début 2024", "2024", "START")]),
+    ("part_mid", "Le titre devrait être coté à la mi-2025.", None, [("mi-2025", "2025", "MID")]),
+    ("part_end_2", "Entre fin 2022 et juin 2023, l'action a doublé.", None,
+     [("fin 2022", "2022", "END"), ("juin 2023", "2023-06", None)]),
+    ("part_month", "Les premières livraisons auront lieu début mars 2024.", None,
+     [("début mars 2024", "2024-03", "START")]),
+    # quarters, halves, seasons
+    ("quarter_q", "Le bénéfice a bondi au Q3 2024 grâce au cloud.", None, [("Q3 2024", "2024-Q3", None)]),
+    ("quarter_t", "Le chiffre d'affaires du T3 2024 dépasse les attentes.", None, [("T3 2024", "2024-Q3", None)]),
+    ("quarter_words", "La marge s'est redressée au troisième trimestre 2024, dit la direction.", None,
+     [("troisième trimestre 2024", "2024-Q3", None)]),
+    ("half", "Le premier semestre 2025 a été marqué par des hausses de prix.", None,
+     [("premier semestre 2025", "2025-H1", None)]),
+    ("summer", "Le projet a été dévoilé à l'été 2024 aux actionnaires.", None,
+     [("été 2024", "2024-SU", None)]),
+    ("last_summer", "Le chantier a pris du retard l'été dernier.", "2025-03-01", [("été dernier", "2024-SU", None)]),
+    ("spring", "La filiale sera introduite en Bourse au printemps 2025.", None,
+     [("printemps 2025", "2025-SP", None)]),
+    # bounds (outside the span, in the mod)
+    ("by", "Le groupe veut doubler ses capacités d'ici 2028.", None, [("2028", "2028", "BEFORE")]),
+    ("by_to", "Le groupe vise la neutralité carbone d'ici à 2030.", None, [("2030", "2030", "BEFORE")]),
+    ("until", "Le plan d'économies court jusqu'en 2026.", None, [("2026", "2026", "BEFORE")]),
+    ("until_curly", "Le plan d’économies court jusqu’en 2026.", None, [("2026", "2026", "BEFORE")]),
+    ("since", "La société est rentable depuis 2021.", None, [("2021", "2021", "AFTER")]),
+    ("before_part", "Le financement doit être bouclé avant fin 2025.", None, [("fin 2025", "2025", "BEFORE")]),
+    ("after", "Aucune baisse de taux n'est attendue après 2026.", None, [("2026", "2026", "AFTER")]),
+    ("approx", "Le réseau couvrira le pays vers 2030.", None, [("2030", "2030", "APPROX")]),
+    # relative to the publication date
+    ("yesterday", "Le conseil a validé l'offre hier soir.", PUB, [("hier", "2025-11-18", None)]),
+    ("today", "Le groupe publie aujourd'hui ses résultats annuels.", PUB, [("aujourd'hui", "2025-11-19", None)]),
+    ("last_year", "Les ventes avaient baissé l'an dernier en Chine.", PUB, [("an dernier", "2024", None)]),
+    ("this_year", "La croissance ralentira cette année selon la banque.", PUB, [("cette année", "2025", None)]),
+    ("next_year", "Le dividende sera relevé l'année prochaine.", PUB, [("année prochaine", "2026", None)]),
+    ("last_month", "L'inflation a reculé le mois dernier en zone euro.", PUB, [("mois dernier", "2025-10", None)]),
+    ("last_month_january", "L'inflation a reculé le mois dernier en zone euro.", "2025-01-10",
+     [("mois dernier", "2024-12", None)]),
+    ("end_of_year", "Le rachat sera finalisé d'ici la fin de l'année.", PUB, [("fin de l'année", "2025", "BEFORE")]),
+    # not dates
+    ("time_of_day", "Ouverture des marchés à 09 h 00 ce jour-là.", None, []),
+    ("duration", "Le produit a trouvé son public en six mois seulement.", None, []),
+    ("ratio", "Un moteur 3 à 4 fois plus rapide que ses concurrents.", None, []),
+    ("model_name", "OpenAI a présenté GPT-4 aux développeurs.", None, []),
+    ("series", "La start-up a bouclé sa Série F la semaine passée.", None, []),
+    ("thousands", "Le groupe compte 1 400 magasins en Europe.", None, []),
+    ("thousands_people", "Le plan touche 2 400 travailleurs en Espagne.", None, []),
+    ("count", "Le site emploie 800 emplois directs.", None, []),
+    ("count_year_like", "Le plan social prévoit 2000 emplois supprimés.", None, []),
+    ("year_like_money", "Le ticket d'entrée atteint 2025 euros par mois.", None, []),
+    ("weekday", "Le conseil se réunira mardi pour trancher.", None, []),
+    ("relative_unknown", "Les ventes avaient baissé l'an dernier et hier encore.", None, []),
+    ("that_year", "Cette année-là, la banque avait frôlé la faillite.", PUB, []),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("fr")
+    nlp.add_pipe(FACTORY)
+    return nlp
+
+
+def annotate(nlp, text, published=None, ents=()):
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    doc.ents = list(ents(doc)) if callable(ents) else []
+    return nlp.get_pipe(FACTORY)(doc)
+
+
+def dates(doc):
+    return [(e.text, e._.value, e._.mod) for e in doc.ents if e.label_ == "DATE"]
+
+
+@pytest.mark.parametrize("case, text, published, expected", EXAMPLES, ids=[row[0] for row in EXAMPLES])
+def test_dates(nlp, case, text, published, expected):
+    assert dates(annotate(nlp, text, published)) == expected
+
+
+@pytest.mark.parametrize("case, text, published, expected", EXAMPLES, ids=[row[0] for row in EXAMPLES])
+def test_windowed_matching_finds_what_the_whole_doc_matcher_finds(nlp, case, text, published, expected):
+    component = nlp.get_pipe(FACTORY)
+    doc = nlp.make_doc(text)
+    whole = {(start, end) for _, start, end in component.matcher(doc)}
+    assert set(component._matches(doc)) == whole
+
+
+def test_rule_and_attributes_travel_with_the_entity(nlp):
+    doc = annotate(nlp, "Le titre a reculé au T3 2024.")
+    (date,) = doc.ents
+    assert (date.label_, date._.value, date._.mod, date._.rule) == ("DATE", "2024-Q3", None, "period_code")
+
+
+def test_date_replaces_a_model_entity(nlp):
+    doc = annotate(nlp, "Avril 2024 Discussions internes", ents=lambda d: [Span(d, 0, 3, label="MISC")])
+    assert [(e.text, e.label_, e._.value) for e in doc.ents] == [("Avril 2024", "DATE", "2024-04")]
+
+
+def test_date_never_overrides_money_or_percent(nlp):
+    doc = annotate(nlp, "Un prix de 1 euro en 2024 et une hausse de 2025 %.",
+                   ents=lambda d: [Span(d, 3, 7, label="MONEY")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("1 euro en 2024", "MONEY")]
+
+
+def test_normalisation_is_cached(nlp):
+    from pipeline.normalize.timex import to_timex
+    annotate(nlp, "Le site ouvrira en mars 2031.")
+    hits = to_timex.cache_info().hits
+    annotate(nlp, "Le site ouvrira en mars 2031.")
+    assert to_timex.cache_info().hits == hits + 1
+
+
+# --- seeds, with the model ----------------------------------------------------------------------------
+
+SEED_DATES = {
+    "000_823270f24f0e17f2": (None, [
+        ("2 décembre", "XXXX-12-02", None), ("septembre 2025", "2025-09", None), ("novembre 2025", "2025-11", None),
+    ]),
+    "001_8d1ed3961d4ae397": (PUB, [
+        ("2025-11-19", "2025-11-19", None),  # the " date 2025-11-19" line
+        ("2021", "2021", None), ("2015", "2015", None), ("2019", "2019", None),  # "dès 2019": no mod in FORMAT
+        ("septembre 2025", "2025-09", None), ("2023", "2023", None), ("2024", "2024", None),
+        ("fin de la décennie", "202", "BEFORE"),  # "avant la fin de la décennie"
+        ("2025", "2025", None), ("années 1990", "199", None),
+        ("aujourd'hui", "2025-11-19", None),  # "l'IA représente aujourd'hui": read as a relative date
+        ("2008", "2008", None), ("mars 2025", "2025-03", None), ("été 2024", "2024-SU", None),
+        ("fin 2022", "2022", "END"), ("juillet 2024", "2024-07", None),
+    ]),
+    "003_1d47dec1d2c33ff5": (PUB, [("2025-11-19", "2025-11-19", None)]),
+    "004_0d31fa6c5a90a33e": ("2025-07-27", [
+        ("27 Juil 2025", "2025-07-27", None), ("2024", "2024", None), ("fin 2023", "2023", "END"),
+        ("2024", "2024", None), ("mars 2024", "2024-03", None), ("2021", "2021", None), ("années 1960", "196", None),
+        ("Avril 2021", "2021-04", None), ("Septembre 2023", "2023-09", None), ("Décembre 2023", "2023-12", None),
+        ("Avril 2024", "2024-04", None), ("2024", "2024", None), ("2023", "2023", None), ("2024", "2024", None),
+        ("février 2024", "2024-02", None), ("2006", "2006", None), ("mars 2024", "2024-03", None),
+        ("novembre 2024", "2024-11", None), ("Q3 2024", "2024-Q3", "BEFORE"), ("2008", "2008", None),
+        ("2024", "2024", None), ("2022", "2022", "AFTER"), ("2005", "2005", None), ("2025", "2025", None),
+        ("2025", "2025", "BEFORE"), ("années 1980", "198", None),
+    ]),
+}
+MONTH_ONLY = re.compile(r"^(?:\d{4}|XXXX)-\d{2}$")
+
+
+@pytest.fixture(scope="module")
+def model():
+    nlp = spacy.load("fr_core_news_md")
+    nlp.add_pipe(FACTORY)
+    return nlp
+
+
+def run_model(model, name, published):
+    doc = model.make_doc((SEEDS / f"{name}.txt").read_text(encoding="utf-8"))
+    doc._.published = published
+    for _, component in model.pipeline:
+        doc = component(doc)
+    return doc
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(SEED_DATES))
+def test_seed_dates(model, name):
+    published, expected = SEED_DATES[name]
+    doc = run_model(model, name, published)
+    assert dates(doc) == expected
+    rows = model.get_pipe(FACTORY).rows
+    for date in (e for e in doc.ents if e.label_ == "DATE"):
+        assert doc.text[date.start_char:date.end_char] == date.text
+        if rows[date._.rule]["granularity"] == "month":  # a month never carries a day
+            assert MONTH_ONLY.match(date._.value), date
+
+
+@pytest.mark.integration
+def test_seed_day_without_year_or_publication(model):
+    doc = run_model(model, "000_823270f24f0e17f2", None)
+    (day,) = [e for e in doc.ents if e.text == "2 décembre"]
+    assert doc.text[day.start_char - 3:day.start_char] == "le " and day._.value == "XXXX-12-02"
