@@ -196,6 +196,7 @@ def test_stop_glued_to_a_currency_sign_stays_out_of_the_span(blank_nlp):
 @pytest.mark.parametrize("scope, expected", [
     ("sentence", ["2 milliards de dollars"]),
     ("paragraph", ["2 milliards de dollars", "20 milliards"]),
+    ("document", ["2 milliards de dollars", "20 milliards", "3 milliards"]),
     ("none", ["2 milliards de dollars"]),
 ])
 def test_carry_currency_scope(scope, expected):

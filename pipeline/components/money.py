@@ -12,7 +12,7 @@ outside it, a range spans both figures (FORMAT.md, MONEY).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
 
@@ -35,6 +35,7 @@ FIGURE = (rf"(?<![\w.,])(?:\d{{1,3}}(?:[{amounts.GROUP_SPACES}.]\d{{3}})+(?:,\d+
 CARRY_BOUNDARIES = {
     "sentence": re.compile(r"[.!?…](?=\s)|\n"),  # FORMAT.md: "in the same sentence"
     "paragraph": re.compile(r"\n"),
+    "document": re.compile(r"(?!)"),
 }
 
 
@@ -183,7 +184,7 @@ class MoneyGrammar:
                            and not boundary.search(text, last_end, match.start()))
                 if not (carried and self._carries(text, match)):
                     continue
-                item = Found(**{**item.__dict__, "currency": last_currency, "rule": "money.ellipsis"})
+                item = replace(item, currency=last_currency, rule="money.ellipsis")
             found.append(item)
             last_currency, last_end = item.currency, item.end
         return found
@@ -220,7 +221,7 @@ class MoneyGrammar:
         if is_range:
             qualifier = "range"
         elif group("qual"):
-            qualifier = amounts.qualifier_code(group("qual"), self.lexicon)
+            qualifier = amounts.qualifier_code(group("qual"), self.lexicon) or "exact"
         else:
             qualifier = "approx" if count else "exact"
         value_max = (amounts.amount_value(group("num2"), group("scale2") or scale, lexicon=self.lexicon)
@@ -251,7 +252,8 @@ class MoneyRecognizer:
 
     They replace overlapping model entities (no MISC over "15 milliards de dollars").
     `carry_currency`: where an amount with a scale but no currency ("contre 183 milliards") finds the
-    currency it continues: "sentence" (FORMAT.md), "paragraph", or "none" (such amounts are dropped).
+    currency it continues: "sentence" (FORMAT.md), "paragraph", "document" (the last currency seen), or
+    "none" (such amounts are dropped).
     """
 
     def __init__(self, nlp: Language, name: str = "fr_finance_money_v1", *, lexicon: str = "money.yaml",
