@@ -68,7 +68,8 @@ EXAMPLES = [
      [("premier semestre 2025", "2025-H1", None)]),
     ("summer", "Le projet a été dévoilé à l'été 2024 aux actionnaires.", None,
      [("été 2024", "2024-SU", None)]),
-    ("last_summer", "Le chantier a pris du retard l'été dernier.", "2025-03-01", [("été dernier", "2024-SU", None)]),
+    ("last_summer", "Le chantier a pris du retard l'été dernier.", "2025-03-01",
+     [("été dernier", "2024-SU", None)]),
     ("spring", "La filiale sera introduite en Bourse au printemps 2025.", None,
      [("printemps 2025", "2025-SP", None)]),
     # bounds (outside the span, in the mod)
@@ -101,6 +102,7 @@ EXAMPLES = [
     ("count", "Le site emploie 800 emplois directs.", None, []),
     ("count_year_like", "Le plan social prévoit 2000 emplois supprimés.", None, []),
     ("year_like_money", "Le ticket d'entrée atteint 2025 euros par mois.", None, []),
+    ("participle", "Le résultat a été de 2025 millions d'euros.", None, []),
     ("weekday", "Le conseil se réunira mardi pour trancher.", None, []),
     ("relative_unknown", "Les ventes avaient baissé l'an dernier et hier encore.", None, []),
     ("that_year", "Cette année-là, la banque avait frôlé la faillite.", PUB, []),

@@ -74,13 +74,13 @@ def clean(text: str) -> str:
 
 
 def parse_published(published: str | None) -> date | None:
-    """The publication date as a date, None when absent or malformed.
+    """The publication date as a date, None when absent or malformed (a time after the date is ignored).
 
-    >>> parse_published("2025-11-19"), parse_published(None), parse_published("19/11/2025")
-    (datetime.date(2025, 11, 19), None, None)
+    >>> parse_published("2025-11-19"), parse_published("2025-11-19T08:00"), parse_published("19/11/2025")
+    (datetime.date(2025, 11, 19), datetime.date(2025, 11, 19), None)
     """
     try:
-        return date.fromisoformat(published) if published else None
+        return date.fromisoformat(published[:10]) if published else None
     except ValueError:
         return None
 
