@@ -17,7 +17,8 @@ $(STAMP): requirements.lock
 
 run: $(STAMP)
 	$(PY) -m pipeline extract seeds -o $(PRED)
-	$(PY) -m pipeline report --pred $(PRED) -o outputs/report.html
+	$(PY) -m pipeline report --pred $(PRED) --gold $(GOLD) -o outputs/report.html
+	$(PY) -m pipeline score --gold $(GOLD) --pred $(PRED) --out outputs
 
 score: $(STAMP)
 	$(PY) -m pipeline score --gold $(GOLD) --pred $(PRED) --out outputs

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab, create_vocab
 
 from . import MODELS_DIR
-from .components import names  # noqa: F401  (registers the factories named in config.cfg)
+from .components import dates, events, money, names  # noqa: F401  (register the factories in config.cfg)
 from .components.spans import register_extensions
 from .io import RawDocument
 from .published import find_published

@@ -78,7 +78,7 @@ class NameFixer:
                 if patterns:
                     key = f"{cue['id']}:{side}"
                     matcher.add(key, patterns)
-                    labels[key] = (cue["label"], side, SPECIFIC_CUE if not gap else CUE)
+                    labels[key] = (cue["label"], side, SPECIFIC_CUE if not gap else CUE, tuple(cue.get("only_from", ())))
         return matcher, labels
 
     def is_word(self, word: str) -> bool:
@@ -215,7 +215,7 @@ class NameFixer:
         taken = _occupied(others)
         by_token = {i: m for m in mentions for i in range(m.start, m.end)}
         for key, start, end in self.cue_matcher(doc):
-            label, side, weight = self.cue_labels[self.nlp.vocab.strings[key]]
+            label, side, weight, only_from = self.cue_labels[self.nlp.vocab.strings[key]]
             index = end - 1 if side == "before" else start
             if index in taken:
                 continue
@@ -229,6 +229,8 @@ class NameFixer:
                 mention = Mention(index, stop, label, Counter())
                 mentions.append(mention)
                 by_token.update({i: mention for i in range(index, stop)})
+            if only_from and mention.label not in only_from:
+                continue  # a cue that only corrects some labels ("Xavier Niel a investi" stays PER)
             if mention.start == index or side == "after":
                 mention.votes[label] += weight
         mentions.sort(key=lambda m: m.start)

@@ -1,0 +1,98 @@
+"""Events: investments, acquisitions, valuations (integration: the whole pipeline)."""
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def events_of(extract, text, published="2025-03-14"):
+    return extract(text, published=published)["events"]
+
+
+def summary(event):
+    parties = event.get("investors", event.get("acquirer"))
+    return event["type"], event["target"], parties, event["value"], event["currency"], event["qualifier"]
+
+
+EXAMPLES = [
+    # active voice, future, description resolved to the company named before
+    ("La société lyonnaise Deltaq a présenté ses comptes. Le fonds Eurazeo investira jusqu'à 30 millions "
+     "d'euros dans la start-up.",
+     [("investment", "Deltaq", ["Eurazeo"], 30_000_000, "EUR", "up_to")]),
+    # passive valuation
+    ("Zelvora a été valorisée à 2 milliards d'euros lors de sa dernière levée.",
+     [("valuation", "Zelvora", None, 2_000_000_000, "EUR", "exact")]),
+    # nominal valuation
+    ("Cette opération porte la valorisation de Zelvora à 1,5 milliard de dollars.",
+     [("valuation", "Zelvora", None, 1_500_000_000, "USD", "exact")]),
+    # nominal acquisition with its agent
+    ("Le marché a salué l'acquisition de Pixora par Dassault Systèmes pour 250 millions d'euros.",
+     [("acquisition", "Pixora", "Dassault Systèmes", 250_000_000, "EUR", "exact")]),
+    # verbal acquisition
+    ("Capgemini a racheté la société Quintys pour 80 millions d'euros.",
+     [("acquisition", "Quintys", "Capgemini", 80_000_000, "EUR", "exact")]),
+    # joint amount: one event, every investor
+    ("Il s'agit d'un investissement de 300 millions d'euros de Bpifrance et Ardian dans Mistral AI.",
+     [("investment", "Mistral AI", ["Bpifrance", "Ardian"], 300_000_000, "EUR", "exact")]),
+    # funding round led by one, with others
+    ("La jeune pousse Calyxia a bouclé un tour de table de 40 M€ mené par Sequoia, avec la participation "
+     "de Bpifrance et Eurazeo.",
+     [("investment", "Calyxia", ["Sequoia", "Bpifrance", "Eurazeo"], 40_000_000, "EUR", "exact")]),
+    # separate amounts per investor, currency carried to the second
+    ("Renault investira jusqu'à 200 millions d'euros dans Verkor, Stellantis jusqu'à 150 millions.",
+     [("investment", "Verkor", ["Renault"], 200_000_000, "EUR", "up_to"),
+      ("investment", "Verkor", ["Stellantis"], 150_000_000, "EUR", "up_to")]),
+    # a round stated without its investors
+    ("Fondée à Nantes, la start-up Lengow a levé 54 millions d'euros.",
+     [("investment", "Lengow", [], 54_000_000, "EUR", "exact")]),
+    # backing without an amount
+    ("Soutenue par Google et Amazon, la société Hextal accélère son développement.",
+     [("investment", "Hextal", ["Google", "Amazon"], None, None, None)]),
+]
+
+NOT_EVENTS = [
+    "La société Zelvora s'engage à acheter 30 milliards de dollars de capacité de calcul à Oracle.",
+    "Zelvora a réalisé un chiffre d'affaires de 3 milliards d'euros en 2024.",
+    "Le marché mondial du cloud est évalué à 500 milliards de dollars.",
+    "Zelvora a enregistré des pertes de 5 milliards d'euros l'an dernier.",
+    "Si Apple rachetait Mistral AI, le paysage changerait.",
+    "Apple va-t-elle racheter Mistral AI pour 10 milliards de dollars ?",
+    "Apple n'investira pas dans Mistral AI cette année.",
+    "CoreWeave a levé 7 milliards de dollars de dette auprès de Blackstone.",
+]
+
+
+@pytest.mark.parametrize("text, expected", EXAMPLES)
+def test_events(extract, text, expected):
+    assert [summary(e) for e in events_of(extract, text)] == expected
+
+
+@pytest.mark.parametrize("text", NOT_EVENTS)
+def test_not_events(extract, text):
+    assert events_of(extract, text) == []
+
+
+def test_amount_evidence_and_date(extract):
+    text = "Hier, Airbus a annoncé un investissement de 20 millions d'euros dans Aerolia. Le reste suit."
+    record = extract(text, published="2025-03-14")
+    event, = record["events"]
+    start, end = event["amount"]
+    assert text[start:end] == "20 millions d'euros"
+    assert text[event["evidence"][0]:event["evidence"][1]].startswith("Hier, Airbus a annoncé")
+    assert event["date"] in ("2025-03-13", "2025-03-14")
+
+
+def test_a_date_in_the_clause_dates_the_fact(extract):
+    events = events_of(extract, "En mars 2024, Google a placé 2 milliards de dollars dans Anthropic.")
+    assert [e["date"] for e in events] == ["2024-03"]
+
+
+def test_valuation_then_earlier_valuation(extract):
+    events = events_of(extract, "La valorisation de Zelvora atteint 9 milliards d'euros, contre 4 milliards en juin 2024.")
+    assert [(e["value"], e["currency"], e["date"]) for e in events] == [
+        (9_000_000_000, "EUR", "2025-03-14"), (4_000_000_000, "EUR", "2024-06")]
+
+
+def test_canonical_names_are_shared_with_entities(extract):
+    record = extract("La start-up Anthropic a été valorisée à 60 milliards de dollars. Amazon a investi "
+                     "4 milliards de dollars dans la startup.", published="2025-03-14")
+    assert {e["target"] for e in record["events"]} == {"Anthropic"}
