@@ -545,7 +545,8 @@ def score_table(figures: Mapping[str, Any]) -> str:
     """The scorer's figures as one table (labels × strict/partial P R F1), then value accuracy and
     events; figures of another shape are shown generically."""
     spans = figures.get("spans") if isinstance(figures, Mapping) else None
-    if not (isinstance(spans, Mapping) and {"strict", "partial"} <= set(spans)):
+    if not (isinstance(spans, Mapping) and {"strict", "partial"} <= set(spans)
+            and all(isinstance(v, Mapping) for v in spans["strict"].values())):
         return render_figures(figures)
     head = ("<tr><th></th><th>strict P</th><th>R</th><th>F1</th><th>partial P</th><th>R</th><th>F1</th>"
             "<th>gold</th><th>pred</th></tr>")
@@ -556,7 +557,10 @@ def score_table(figures: Mapping[str, Any]) -> str:
                  partial.get("precision"), partial.get("recall"), partial.get("f1"),
                  strict.get("gold"), strict.get("predicted")]
         rows.append(f"<tr><th>{esc(label)}</th>" + "".join(f"<td>{_figure(c)}</td>" for c in cells) + "</tr>")
-    for kind, counts in (figures.get("events") or {}).items():
+    events = figures.get("events")
+    for kind, counts in (events.items() if isinstance(events, Mapping) else ()):
+        if not isinstance(counts, Mapping):
+            continue
         cells = [counts.get("precision"), counts.get("recall"), counts.get("f1"), None, None, None,
                  counts.get("gold"), counts.get("predicted")]
         rows.append(f"<tr><th>events: {esc(kind)}</th>" + "".join(f"<td>{_figure(c)}</td>" for c in cells) + "</tr>")
