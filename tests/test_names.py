@@ -60,3 +60,14 @@ def test_canonical_is_the_fullest_name_and_elisions_stay_out(extract):
 def test_heading_detection_is_pure_text():
     text = "Le Grand Retour du Nucléaire\nIl a signé un accord avec EDF.\nCECI EST UN BANDEAU\n"
     assert [text[a:b] for a, b in heading_ranges(text)] == ["Le Grand Retour du Nucléaire", "CECI EST UN BANDEAU"]
+
+
+def test_role_after_a_name_makes_it_a_person(extract):
+    record = extract("Au salon, Ines Kervadec, la directrice de Lumenza, a présenté la feuille de route.")
+    assert entity_labels(record, "Ines Kervadec") == ["PER"]
+
+
+def test_a_place_name_in_a_title_case_table_row_is_kept(extract):
+    record = extract("Mars 2021 Création de Nuvyra à San Francisco par Paul Durand Nouvelle Vision\n"
+                     "La société Nuvyra a ensuite levé des fonds.\n")
+    assert entity_labels(record, "San Francisco") == ["LOC"]

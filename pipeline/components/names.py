@@ -203,7 +203,7 @@ class NameFixer:
             start, end = m.start, m.end
             while start < end and self._is_common_word(doc[start]):
                 start += 1
-            while end > start and self._is_common_word(doc[end - 1]):
+            while end > start and self._is_common_word(doc[end - 1]) and not VERSION.match(doc[end - 1].text):
                 end -= 1
             if start < end and any(t.is_alpha and not self._is_common_word(t) for t in doc[start:end]):
                 kept.append(Mention(start, end, m.label, m.votes))
@@ -237,14 +237,23 @@ class NameFixer:
                 continue
             mention = by_token.get(index)
             if mention is None:
-                if doc[index].pos_ not in ("PROPN", "X", "NOUN", "") or doc[index].is_sent_start:
+                if doc[index].pos_ not in ("PROPN", "X", "NOUN", "") or not _is_capitalised(doc[index]):
                     continue
-                stop = index + 1
-                while stop < len(doc) and _is_capitalised(doc[stop]) and stop not in taken and stop not in by_token:
-                    stop += 1
-                mention = Mention(index, stop, label, Counter())
+                start, stop = index, index + 1
+                if side == "after":  # "Satya Nadella, le PDG de …": the name ends at the cue
+                    while start > 0 and _is_capitalised(doc[start - 1]) and (start - 1) not in taken \
+                            and (start - 1) not in by_token and not doc[start - 1].is_sent_start:
+                        start -= 1
+                    if doc[start].is_sent_start and self.is_word(doc[start].lower_) and start < index:
+                        start += 1  # a capitalised first word of the sentence is not part of the name
+                else:
+                    if doc[index].is_sent_start:
+                        continue
+                    while stop < len(doc) and _is_capitalised(doc[stop]) and stop not in taken and stop not in by_token:
+                        stop += 1
+                mention = Mention(start, stop, label, Counter())
                 mentions.append(mention)
-                by_token.update({i: mention for i in range(index, stop)})
+                by_token.update({i: mention for i in range(start, stop)})
             if only_from and mention.label not in only_from:
                 continue  # a cue that only corrects some labels ("Xavier Niel a investi" stays PER)
             if mention.start == index or side == "after":
