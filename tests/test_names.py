@@ -71,3 +71,13 @@ def test_a_place_name_in_a_title_case_table_row_is_kept(extract):
     record = extract("Mars 2021 Création de Nuvyra à San Francisco par Paul Durand Nouvelle Vision\n"
                      "La société Nuvyra a ensuite levé des fonds.\n")
     assert entity_labels(record, "San Francisco") == ["LOC"]
+
+
+def test_a_speaker_with_first_and_last_name_is_a_person(extract):
+    record = extract("« Nous restons prudents », a déclaré Odile Brennec lors de la conférence.")
+    assert entity_labels(record, "Odile Brennec") == ["PER"]
+
+
+def test_an_article_before_a_name_rules_out_a_person(extract):
+    record = extract("Sollicitée, la Fondation Helvara estime que le marché ralentira.")
+    assert "PER" not in entity_labels(record, "Fondation Helvara")

@@ -20,6 +20,7 @@ from .spans import register_extensions
 
 NAME_LABELS = ("PER", "ORG", "LOC", "MISC")
 ELIDED_ARTICLES = {f"{letter}{mark}" for letter in ("l", "d", "n", "s", "qu", "L", "D", "N", "S", "Qu") for mark in "'’"}
+ARTICLES = {"le", "la", "les", "l'", "l’", "un", "une", "du", "des", "au", "aux"}
 VERSION = re.compile(r"^(?:\d+(?:[.,]\d+)*[a-z]?|[IVX]+|Turbo|Pro|Max|Mini|Ultra|Plus|Flash)$")
 # Evidence strength for the per-document vote.
 LEXICON, CUE, SPECIFIC_CUE, MODEL = 100, 3, 5, 1
@@ -79,7 +80,8 @@ class NameFixer:
                 if patterns:
                     key = f"{cue['id']}:{side}"
                     matcher.add(key, patterns)
-                    labels[key] = (cue["label"], side, SPECIFIC_CUE if not gap else CUE, tuple(cue.get("only_from", ())))
+                    labels[key] = (cue["label"], side, SPECIFIC_CUE if not gap else CUE,
+                                   tuple(cue.get("only_from", ())), cue.get("min_tokens", 1))
         return matcher, labels
 
     def is_word(self, word: str) -> bool:
@@ -231,7 +233,7 @@ class NameFixer:
         taken = _occupied(others)
         by_token = {i: m for m in mentions for i in range(m.start, m.end)}
         for key, start, end in self.cue_matcher(doc):
-            label, side, weight, only_from = self.cue_labels[self.nlp.vocab.strings[key]]
+            label, side, weight, only_from, min_tokens = self.cue_labels[self.nlp.vocab.strings[key]]
             index = end - 1 if side == "before" else start
             if index in taken:
                 continue
@@ -256,6 +258,10 @@ class NameFixer:
                 by_token.update({i: mention for i in range(start, stop)})
             if only_from and mention.label not in only_from:
                 continue  # a cue that only corrects some labels ("Xavier Niel a investi" stays PER)
+            if mention.end - mention.start < min_tokens:
+                continue  # "Zelvora a déclaré" may be a company; "Léa Martin a déclaré" is a person
+            if label == "PER" and mention.start > 0 and doc[mention.start - 1].lower_ in ARTICLES:
+                continue  # French puts no article before a person's name: "la Stanford AI Initiative estime"
             if mention.start == index or side == "after":
                 mention.votes[label] += weight
         mentions.sort(key=lambda m: m.start)
