@@ -1,6 +1,8 @@
 """Mechanical checks on the hand-labelled gold (seeds/gold/*.jsonl) against FORMAT.md and GOLD.md.
 
 These check shape and consistency only; the labelling decisions themselves are written up in seeds/gold/README.md.
+The checks take a `gold` fixture (record, path of a `<texts>/gold/<id>.jsonl` file), so test_dev_gold.py runs them
+on the dev set by importing them with its own fixture.
 """
 import datetime
 import json
@@ -9,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
 GOLD_FILES = sorted((SEEDS / "gold").glob("*.jsonl"))
 
 NAME_LABELS = {"PER", "ORG", "LOC", "MISC"}
@@ -79,9 +82,10 @@ def test_one_gold_file_per_seed():
 
 def test_record_fields(gold):
     record, path = gold
+    texts = path.parent.parent  # gold files live in <texts>/gold/
     assert record["id"] == path.stem
-    assert (SEEDS / f"{record['id']}.txt").is_file()
-    assert record["source"] == f"seeds/{record['id']}.txt"
+    assert (texts / f"{record['id']}.txt").is_file()
+    assert record["source"] == f"{texts.relative_to(ROOT).as_posix()}/{record['id']}.txt"
     assert record["published"] is None or is_timex3(record["published"]) and DAY.fullmatch(record["published"])
     assert isinstance(record["text"], str) and record["text"]
     for repair in record["repairs"]:
