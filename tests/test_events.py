@@ -47,6 +47,16 @@ EXAMPLES = [
     # debt raised is a funding round; the lenders are its investors
     ("CoreWeave a levé 7 milliards de dollars de dette auprès de Blackstone.",
      [("investment", "CoreWeave", ["Blackstone"], 7_000_000_000, "USD", "exact")]),
+    # a verb phrase, an object behind its description, a price past an apposition, a conversion left out
+    ("Le groupe Norvane a mis la main sur le fabricant suédois Kvarn, un spécialiste des pompes, pour "
+     "300 millions de couronnes (environ 26 millions d'euros).",
+     [("acquisition", "Kvarn", "Norvane", 26_000_000, "EUR", "approx")]),  # couronnes unknown: the euro figure
+    ("Le groupe Norvane s'est offert le fabricant suédois Kvarn AB pour 26 millions d'euros (environ "
+     "300 millions de dollars).",
+     [("acquisition", "Kvarn AB", "Norvane", 26_000_000, "EUR", "exact")]),
+    # a stake taken, by percentage
+    ("Le fonds Eurazeo vient de prendre 12 % de la jeune pousse lilloise Tesselle pour 8 millions d'euros.",
+     [("investment", "Tesselle", ["Eurazeo"], 8_000_000, "EUR", "exact")]),
     # backing without an amount
     ("Soutenue par Google et Amazon, la société Hextal accélère son développement.",
      [("investment", "Hextal", ["Google", "Amazon"], None, None, None)]),
@@ -60,6 +70,8 @@ NOT_EVENTS = [
     "Si Apple rachetait Mistral AI, le paysage changerait.",
     "Apple va-t-elle racheter Mistral AI pour 10 milliards de dollars ?",
     "Apple n'investira pas dans Mistral AI cette année.",
+    "Le groupe Vantor a renoncé à investir 50 millions d'euros dans la société Quelia.",
+    "La capitalisation du groupe Vantor pourrait dépasser 5 milliards d'euros si la demande repart.",
 ]
 
 

@@ -288,14 +288,16 @@ class EventReader:
                     continue
                 break
             token = doc[i]
+            if self._is_description(doc, i) or (described is not None and i <= described + 2 and token.is_lower):
+                described = i if described is None else described  # "la jeune pousse" (the tagger may call "pousse" a verb)
+                i += 1
+                continue
             if token.pos_ == "AUX" or token.text in (",", ";", ":", "(", ")", ".") or (
                     token.pos_ == "VERB" and "Part" not in token.morph.get("VerbForm")):
                 break  # a participle may stand between ("pris par Nvidia envers OpenAI")
             if allow_date and (token.pos_ == "ADP" or token.lower_ in OBJECT_STOPS) and \
                     token.lower_ not in ("de", "d'", "d’", "du", "des"):
                 break  # a direct object has no preposition ("acheter des services à Amazon")
-            if described is None and self._is_description(doc, i):
-                described = i
             i += 1
         if described is not None:
             return topic.referent(described, as_subject=False, exclude=exclude)
@@ -361,7 +363,8 @@ class EventReader:
             names = self._subjects_of(doc, sent, verb, ents, topic)
             if names:
                 return names
-            climbs = governing or verb.dep_ in ("xcomp", "ccomp", "advcl", "acl") or "Inf" in verb.morph.get("VerbForm")
+            climbs = (governing or verb.dep_ in ("xcomp", "ccomp", "advcl", "acl") or verb.pos_ == "NOUN"
+                      or "Inf" in verb.morph.get("VerbForm"))  # "a conclu une entente pour acquérir X"
             if verb.head.i == verb.i or not climbs:
                 break
             verb = verb.head
@@ -531,7 +534,10 @@ class _Topic:
     def referent(self, index: int, as_subject: bool, exclude=()) -> str | None:
         subjects = [_name(e) for e in self.subjects if e.end <= index and _name(e) not in exclude]
         targets = [t for t in self.targets if t not in exclude]
-        ordered = (subjects[-1:] + targets[-1:]) if as_subject else (targets[-1:] + subjects[-1:])
+        if as_subject and subjects:  # the company the text keeps as its subject; the latest on a tie
+            counts = Counter(subjects)
+            return max(reversed(subjects), key=lambda name: counts[name])
+        ordered = targets[-1:] + subjects[-1:]
         return ordered[0] if ordered else self.main(exclude)
 
     def main(self, exclude=()) -> str | None:
@@ -562,7 +568,8 @@ def sentences(doc: Doc):
 
 def _verb_phrase_pattern(nlp: Language, phrase: str) -> list[dict]:
     """"mettre la main sur" → the lemma "mettre", adverbs allowed, then the exact words."""
-    words = [t.text for t in nlp.make_doc(phrase)]
+    words = [text for word in phrase.split()
+             for text in ([word] if word == "{N}" else [t.text for t in nlp.make_doc(word)])]
     reflexive = words[0] in ("s'", "s’", "se")
     if reflexive:
         words = words[1:]
@@ -690,7 +697,7 @@ def _name_just_before(doc, start, floor, ents) -> str | None:
     for i in range(start - 1, max(floor - 1, start - 7), -1):
         ent = ents.get(i)
         if ent is not None:
-            return _name(ent) if ent.label_ in PARTY_LABELS else None
+            return _name(ent) if ent.label_ in PARTY_LABELS | {"MISC"} else None
         if doc[i].pos_ in ("VERB", "AUX"):
             return None
     return None
@@ -720,6 +727,7 @@ def _date_near(doc, money, sent, ents) -> str | None:
     return dates[0]._.value if dates else None
 
 
+ETRE_VERBS = {"entrer", "monter", "venir", "arriver", "rester", "devenir", "revenir", "rentrer", "passer"}
 PASSIVE_AUXILIARIES = {"été", "est", "sont", "était", "étaient", "sera", "seront", "serait", "soit"}
 
 
@@ -728,8 +736,8 @@ def _is_passive(doc, trigger) -> bool:
     reflexive "s'est offert"."""
     token = doc[trigger.start]
     window = doc[max(0, token.i - 4):token.i]
-    if any(t.lower_ in ("s'", "s’", "se") for t in window):
-        return False
+    if any(t.lower_ in ("s'", "s’", "se") for t in window) or token.lemma_.lower() in ETRE_VERBS:
+        return False  # "s'est offert", "était entrée au capital": active verbs conjugated with être
     if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in token.children):
         return True
     after = [t.lower_ for t in doc[token.i + 1:token.i + 5]]
@@ -780,6 +788,9 @@ def _fill_topic(events: list[dict]) -> list[dict]:
             if not event["investors"] or not candidates:
                 continue
             event["target"] = candidates[0]
+        if event["target"] is None and event["type"] == "valuation":  # "… entrée à son capital pour 150 M$, sur
+            event["target"] = next((e["target"] for e in kept  # la base d'une valorisation de 2,1 Md$"
+                                    if e["evidence"] == event["evidence"] and e["target"]), None)
         if event["target"] is None:
             continue
         kept.append(event)
