@@ -110,3 +110,12 @@ def test_canonical_names_are_shared_with_entities(extract):
     record = extract("La start-up Anthropic a été valorisée à 60 milliards de dollars. Amazon a investi "
                      "4 milliards de dollars dans la startup.", published="2025-03-14")
     assert {e["target"] for e in record["events"]} == {"Anthropic"}
+
+
+def test_a_headline_restates_the_body_even_with_a_converted_figure(extract):
+    text = ("Télécoms : Orange met la main sur Kelvane pour 2 milliards d'euros\n"
+            "Orange a annoncé le rachat de Kelvane pour 1,7 milliard de livres sterling, soit environ "
+            "2 milliards d'euros.\n")
+    events = events_of(extract, text)
+    assert [(e["target"], e["acquirer"], e["value"], e["currency"]) for e in events] == [
+        ("Kelvane", "Orange", 1_700_000_000, "GBP")]

@@ -35,6 +35,7 @@ GENITIVE = [["de"], ["d'"], ["du"]]
 AGENT = [["par"]]
 OBJECT_STOPS = {"auprès", "avec", "pour", "à", "au", "aux", "chez", "dans", "sur", "par"}
 WORTH_WORDS = {"évalué", "évaluée", "évalués", "évaluées", "estimé", "estimée", "valorisé", "valorisée"}
+HEADLINE_ZONE = 400  # characters: where a text's title and subtitle stand
 MAX_GAP = 8  # words between a role word and its name ("par le leader du commerce électronique Amazon")
 
 
@@ -126,6 +127,8 @@ class EventReader:
                 else:
                     events.append(self._event(doc, frame))
         doc._.events = _drop_restatements(_fill_topic(events))
+        for event in doc._.events:
+            event.pop("_headline", None)
         return doc
 
     # -- triggers -----------------------------------------------------------------------------
@@ -495,6 +498,7 @@ class EventReader:
             "amount": [money.start_char, money.end_char] if money is not None else None,
             "evidence": [frame.evidence.start_char, _trim_end(frame.evidence)],
             "rule": frame.trigger.rule,
+            "_headline": _is_headline(frame.evidence),
         })
         return event
 
@@ -750,6 +754,16 @@ def _is_reflexive(token: Token) -> bool:
     return any(t.lower_ in ("s'", "s’", "se", "m'", "me") for t in token.doc[max(0, token.i - 3):token.i])
 
 
+def _is_headline(sent: Span) -> bool:
+    """A title or subtitle: a line of its own without a closing full stop, at the top of the text
+    or short (a table row is neither)."""
+    text = sent.text.rstrip()
+    ends_line = sent.end == len(sent.doc) or "\n" in sent[-1].whitespace_ or "\n" in sent[-1].text
+    if not ends_line or text.endswith((".", "!", "?", "…", "»", '"')):
+        return False
+    return sent.start_char < HEADLINE_ZONE or sum(t.is_alpha for t in sent) <= 10
+
+
 def _is_question(sent: Span) -> bool:
     return sent.text.rstrip().endswith("?")
 
@@ -798,13 +812,16 @@ def _fill_topic(events: list[dict]) -> list[dict]:
 
 
 def _same_fact(a: dict, b: dict) -> bool:
-    """Same type, target and amount; a side left unnamed in one statement matches any."""
+    """Same type, target and amount; a side left unnamed in one statement matches any; a headline
+    restates the body whatever figure it rounds or converts."""
     if a["type"] != b["type"] or (a["target"] or "").lower() != (b["target"] or "").lower():
         return False
     for side in ("investors", "acquirer"):
         if a.get(side) and b.get(side) and (sorted(a[side]) if side == "investors" else a[side]) != (
                 sorted(b[side]) if side == "investors" else b[side]):
             return False
+    if a.get("_headline") != b.get("_headline"):
+        return True
     if a["amount"] is None or b["amount"] is None:  # a mention without amount restates the fact, unless dated otherwise
         return a["date"] == b["date"] or a["date"] is None or b["date"] is None
     if a["value"] is None or b["value"] is None:  # vague amounts ("plusieurs milliards") match only each other
@@ -813,7 +830,8 @@ def _same_fact(a: dict, b: dict) -> bool:
 
 
 def _fullness(event: dict) -> int:
-    return bool(event["amount"]) * 4 + bool(event.get("investors") or event.get("acquirer")) * 2 + bool(event["date"])
+    return (not event.get("_headline")) * 8 + bool(event["amount"]) * 4 + bool(
+        event.get("investors") or event.get("acquirer")) * 2 + bool(event["date"])
 
 
 def _drop_restatements(events: list[dict]) -> list[dict]:
