@@ -137,3 +137,20 @@ def test_a_word_of_a_persons_full_name_stays_a_person(extract):
 def test_amount_after_a_name_is_no_version(extract):
     record = extract("Selvane Capital a apporté 30 millions, Hortensia Ventures 25 millions et le reste vient d'Ardian.")
     assert entity_labels(record, "Hortensia Ventures") == ["ORG"]
+
+
+def test_a_rubric_opening_a_line_is_no_dateline(extract):
+    record = extract("EXCLUSIF – La société Ferlande prépare une cession de ses usines.")
+    assert entity_labels(record, "EXCLUSIF") == []
+
+
+def test_an_institutions_head_alone_is_no_name(extract):
+    record = extract("Le Groupe a publié ses comptes, selon la Banque.")
+    texts = {e["text"] for e in record["entities"] if e["label"] in {"PER", "ORG", "LOC", "MISC"}}
+    assert not texts & {"Groupe", "Banque"}
+
+
+def test_a_place_before_a_company_appositive_stays_a_place(extract):
+    record = extract("Installée à Rennes, la start-up Corvane a recruté trente ingénieurs.")
+    assert entity_labels(record, "Rennes") == ["LOC"]
+    assert entity_labels(record, "Corvane") == ["ORG"]

@@ -21,6 +21,7 @@ from .spans import register_extensions
 NAME_LABELS = ("PER", "ORG", "LOC", "MISC")
 ELIDED_ARTICLES = {f"{letter}{mark}" for letter in ("l", "d", "n", "s", "qu", "L", "D", "N", "S", "Qu") for mark in "'’"}
 ARTICLES = {"le", "la", "les", "l'", "l’", "un", "une", "du", "des", "au", "aux"}
+PLACE_PREPOSITIONS = {"à", "en", "au", "aux"}
 AMOUNT_WORDS = {"million", "millions", "milliard", "milliards", "md", "mds", "mdr", "m", "k", "%", "€", "$", "£", "¥",
                 "euros", "dollars", "livres", "francs", "yens", "yuans", "ans", "mois", "jours", "pour", "sur"}
 # A dateline: an all-caps place at the start of a line, an optional "(Agence)", then a dash.
@@ -75,6 +76,7 @@ class NameFixer:
         self.joiners = frozenset(data.get("company_joiners", []))
         self.heads = frozenset(data.get("institution_heads", []))
         self.region_adjectives = frozenset(data.get("region_adjectives", []))
+        self.rubrics = frozenset(data.get("dateline_rubrics", []))
         self.suffix_rule = data.get("company_suffix_cue", {}).get("id", "org-company-suffix")
         self.shape_matcher = Matcher(nlp.vocab)
         self.shape_matcher.add("SUFFIX", [[{"ORTH": {"IN": sorted(self.suffixes)}}],
@@ -166,6 +168,9 @@ class NameFixer:
             end -= 1
         if start >= end:
             return []
+        if end - start == 1 and doc[start].text in self.heads and end < ent.end \
+                and doc[end].lower_ in {"de", "du", "des", "d'", "d’"}:
+            end = ent.end  # "Caisse de dépôt": an institution's head keeps its lower-case complement
         span = doc[start:end]
         if span.text in self.not_names or _is_term_abbreviation(span):
             return []
@@ -277,7 +282,7 @@ class NameFixer:
         found = []
         for match in DATELINE.finditer(doc.text):
             span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
-            if span is None or any(_overlap((span.start, span.end), (m.start, m.end)) for m in mentions) \
+            if span is None or match.group(1) in self.rubrics or any(_overlap((span.start, span.end), (m.start, m.end)) for m in mentions) \
                     or _occupied(others) & set(range(span.start, span.end)):
                 continue
             found.append(Mention(span.start, span.end, "LOC", Counter({"LOC": LEXICON})))
@@ -330,7 +335,7 @@ class NameFixer:
                 first -= 1
             while first < start and _starts_clause(doc, first) and self.is_word(doc[first].lower_):
                 first += 1  # "Le", "Selon" opening the sentence
-            if first < start:
+            if first < start and not all(self.is_word(t.lower_) for t in doc[first:start]):
                 found.append(Mention(first, end, "ORG", Counter(), model=""))
                 covered.update(range(first, end))
         return found
@@ -429,6 +434,8 @@ class NameFixer:
                 continue  # "Zelvora a déclaré" may be a company; "Léa Martin a déclaré" is a person
             if label == "PER" and mention.start > 0 and doc[mention.start - 1].lower_ in ARTICLES:
                 continue  # French puts no article before a person's name: "la Stanford AI Initiative estime"
+            if label == "ORG" and side == "after" and mention.start > 0 and doc[mention.start - 1].lower_ in PLACE_PREPOSITIONS:
+                continue  # "Fondée à Lyon, la start-up X": the place of a company, not the company
             if mention.start == index or side == "after":
                 mention.votes[label] += weight
         mentions.sort(key=lambda m: m.start)
