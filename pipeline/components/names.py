@@ -99,10 +99,13 @@ class NameFixer:
                 for phrase in cue.get(side, []):
                     words = [{"LOWER": t.lower_} for t in nlp.make_doc(phrase)]
                     patterns.append(words + filler + [name_token] if side == "before" else [name_token] + words)
-                if side == "before":  # `nouns`: after any determiner, any case ("L'opérateur", "du fonds")
-                    for noun in cue.get("nouns", []):
-                        words = [{"LOWER": t.lower_} for t in nlp.make_doc(noun)]
-                        patterns.append([{"LOWER": {"IN": DETERMINERS}}] + words + filler + [name_token])
+                if side == "before" and cue.get("nouns"):  # after any determiner, any case ("L'opérateur", "du fonds")
+                    nouns = [[t.lower_ for t in nlp.make_doc(noun)] for noun in cue["nouns"]]
+                    single = sorted({n[0] for n in nouns if len(n) == 1})  # one pattern for speed
+                    determiner = {"LOWER": {"IN": DETERMINERS}}
+                    patterns.append([determiner, {"LOWER": {"IN": single}}] + filler + [name_token])
+                    patterns += [[determiner] + [{"LOWER": w} for w in n] + filler + [name_token]
+                                 for n in nouns if len(n) > 1]
                 if patterns:
                     key = f"{cue['id']}:{side}"
                     matcher.add(key, patterns)
