@@ -119,3 +119,11 @@ def test_a_headline_restates_the_body_even_with_a_converted_figure(extract):
     events = events_of(extract, text)
     assert [(e["target"], e["acquirer"], e["value"], e["currency"]) for e in events] == [
         ("Kelvane", "Orange", 1_700_000_000, "GBP")]
+
+
+def test_a_total_stated_later_belongs_to_the_investors_it_sums(extract):
+    text = ("Renault investira 200 millions d'euros dans Verkor, tandis que Stellantis investira 100 millions "
+            "d'euros dans la société. Selon la presse, l'investissement de 300 millions d'euros porte la "
+            "valorisation de Verkor à 2 milliards d'euros.")
+    joint = [e for e in events_of(extract, text) if e["value"] == 300_000_000]
+    assert [(e["target"], sorted(e["investors"])) for e in joint] == [("Verkor", ["Renault", "Stellantis"])]

@@ -126,7 +126,7 @@ class EventReader:
                     _give_investors_to_last_round(events, frame)
                 else:
                     events.append(self._event(doc, frame))
-        doc._.events = _drop_restatements(_fill_topic(events))
+        doc._.events = _drop_restatements(_name_joint_investors(_fill_topic(events)))
         for event in doc._.events:
             event.pop("_headline", None)
         return doc
@@ -178,8 +178,8 @@ class EventReader:
             return frame
         if frame.money is None and not (frame.target and frame.parties):
             return None  # without an amount, a fact needs both sides named ("soutenue par Amazon")
-        if frame.target is None and not frame.parties:
-            return None
+        if frame.target is None and not frame.parties and not (trigger.type == "investment" and frame.money):
+            return None  # (an amount alone may still find its company in the sentence: _share_targets)
         frame.date = _date_in(doc, sent, trigger, stop, ents, frame.money)
         return frame
 
@@ -776,9 +776,12 @@ def _share_targets(frames: list[Frame]) -> None:
     """"Nvidia s'engage à hauteur de 10 Md$, tandis que Microsoft investira 5 Md$ dans Anthropic": a
     clause without its target takes the one its sentence names (a valuation, that of the deal)."""
     targets = [f.target for f in frames if f.target and f.trigger.type in ("investment", "acquisition")]
+    valued = [f.target for f in frames if f.target and f.trigger.type == "valuation"]
     for frame in frames:
         if frame.target is None and len(set(targets)) == 1 and targets[0] not in frame.parties:
             frame.target = targets[0]
+        elif frame.target is None and frame.trigger.type == "investment" and len(set(valued)) == 1:
+            frame.target = valued[0]  # "l'investissement de 15 Md$ porte la valorisation d'Anthropic à …"
 
 
 def _give_investors_to_last_round(events: list[dict], frame: Frame) -> None:
@@ -809,6 +812,22 @@ def _fill_topic(events: list[dict]) -> list[dict]:
             continue
         kept.append(event)
     return kept
+
+
+def _name_joint_investors(events: list[dict]) -> list[dict]:
+    """"l'investissement de 15 Md$" after "Microsoft investira 5 Md$ …, Nvidia 10 Md$": an amount stated
+    without investors that is the sum of the investments just stated in the same company is theirs."""
+    for k, event in enumerate(events):
+        if event["type"] != "investment" or event["investors"] or event["value"] is None:
+            continue
+        earlier = [e for e in events[:k] if e["type"] == "investment" and e["target"] == event["target"]
+                   and e["investors"] and e["value"] is not None and e["currency"] == event["currency"]]
+        for size in (2, 3, 4):
+            group = earlier[-size:]
+            if len(group) == size and abs(sum(e["value"] for e in group) - event["value"]) <= 0.005 * event["value"]:
+                event["investors"] = sorted({name for e in group for name in e["investors"]})
+                break
+    return events
 
 
 def _same_fact(a: dict, b: dict) -> bool:
