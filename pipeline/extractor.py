@@ -12,8 +12,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab, create_vocab
 
-from . import MODELS_DIR
-from .components import dates, events, money, names  # noqa: F401  (register the factories in config.cfg)
+from . import MODELS_DIR, cache, french_tokenizer
+
+french_tokenizer.import_french()  # before anything loads spaCy's French data the slow way
+
+from .components import dates, events, money, names  # noqa: E402,F401  (register the factories in config.cfg)
 from .components.spans import register_extensions
 from .io import RawDocument
 from .published import find_published
@@ -28,13 +31,24 @@ SOURCE_MODEL = "fr_core_news_md"
 @lru_cache(maxsize=2)
 def load_pipeline(config_path: Path = CONFIG, models_dir: Path = MODELS_DIR) -> Language:
     """The model's components and ours, as one spaCy pipeline (sourced from fr_core_news_md).
-    Cached: loading takes seconds, and the pipeline holds no per-document state."""
+    Kept for the process (the pipeline holds no per-document state) and on disk (pipeline/cache.py)."""
     register_extensions()
-    config = spacy.util.load_config(config_path, overrides={"paths.models": str(models_dir)}, interpolate=False)
+    overrides = {"paths.models": str(models_dir)}
+    files = [config_path, *(p for p in Path(models_dir).iterdir() if p.is_file()),
+             *(Path(module.__file__) for module in (cache, french_tokenizer)), Path(__file__)]
+    key = cache.pipeline_key(files, spacy.__version__, SOURCE_MODEL, spacy.util.get_package_version(SOURCE_MODEL))
+    return cache.load_or_assemble(key, lambda: assemble_pipeline(config_path, overrides), overrides)
+
+
+def assemble_pipeline(config_path: Path, overrides: dict) -> Language:
+    """The pipeline built from models/config.cfg, components sourced from the installed model."""
+    config = spacy.util.load_config(config_path, overrides=overrides, interpolate=False)
     with warnings.catch_warnings():
         # W113 warns that sourced components need the source's vectors: we hand them its vocab.
         warnings.filterwarnings("ignore", message=r"\[W113\]")
-        return spacy.util.load_model_from_config(config, auto_fill=True, validate=True, vocab=source_vocab())
+        nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True, vocab=source_vocab())
+    nlp.tokenizer.token_match = french_tokenizer.grouped_token_match()  # what gets saved, even if spaCy was imported slowly
+    return nlp
 
 
 def source_vocab(package: str = SOURCE_MODEL) -> Vocab:
