@@ -16,7 +16,7 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m pipeline extract seeds -o $(PRED)
+	$(PY) -m pipeline extract seeds -o $(PRED) --facts outputs/facts.jsonl
 	$(PY) -m pipeline report --pred $(PRED) --gold $(GOLD) -o outputs/report.html
 	$(PY) -m pipeline score --gold $(GOLD) --pred $(PRED) --out outputs
 

@@ -19,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("inputs", nargs="+", metavar="INPUT",
                          help=".txt file, directory of .txt files, .jsonl file of {id, text, published?} rows, or - for stdin")
     extract.add_argument("-o", "--output", help="JSONL file to write (atomically); stdout when absent")
+    extract.add_argument("--facts", metavar="FILE",
+                         help="also write the cross-document facts table (JSONL): one row per distinct event")
     extract.add_argument("--n-process", type=int, default=1, help="worker processes for the spaCy pipeline")
     extract.add_argument("--batch-size", type=int, default=32, help="documents per spaCy batch")
     extract.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -58,9 +60,16 @@ def run_extract(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         records = tqdm(records, total=expected if expected > 0 else None, desc="extract", unit="doc", file=sys.stderr)
+    stated = []  # (id, events) only: the facts table needs no text, so memory stays small
     with (atomic_writer(args.output) if args.output else nullcontext(sys.stdout)) as out:
         for record in records:
             out.write(dump_jsonl_line(record))
+            stated.append({"id": record["id"], "events": record["events"]})
+    if args.facts:
+        from .facts import build_facts
+
+        with atomic_writer(args.facts) as out:
+            out.writelines(dump_jsonl_line(fact) for fact in build_facts(stated))
     return 0
 
 

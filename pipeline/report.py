@@ -537,6 +537,37 @@ def legend(with_gold: bool) -> str:
             " <small>(hover an entity for its normalised value)</small></div>")
 
 
+def _figure(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else esc("–" if value is None else value)
+
+
+def score_table(figures: Mapping[str, Any]) -> str:
+    """The scorer's figures as one table (labels × strict/partial P R F1), then value accuracy and
+    events; figures of another shape are shown generically."""
+    spans = figures.get("spans") if isinstance(figures, Mapping) else None
+    if not (isinstance(spans, Mapping) and {"strict", "partial"} <= set(spans)
+            and all(isinstance(v, Mapping) for v in spans["strict"].values())):
+        return render_figures(figures)
+    head = ("<tr><th></th><th>strict P</th><th>R</th><th>F1</th><th>partial P</th><th>R</th><th>F1</th>"
+            "<th>gold</th><th>pred</th></tr>")
+    rows = []
+    for label, strict in spans["strict"].items():
+        partial = spans["partial"].get(label, {})
+        cells = [strict.get("precision"), strict.get("recall"), strict.get("f1"),
+                 partial.get("precision"), partial.get("recall"), partial.get("f1"),
+                 strict.get("gold"), strict.get("predicted")]
+        rows.append(f"<tr><th>{esc(label)}</th>" + "".join(f"<td>{_figure(c)}</td>" for c in cells) + "</tr>")
+    events = figures.get("events")
+    for kind, counts in (events.items() if isinstance(events, Mapping) else ()):
+        if not isinstance(counts, Mapping):
+            continue
+        cells = [counts.get("precision"), counts.get("recall"), counts.get("f1"), None, None, None,
+                 counts.get("gold"), counts.get("predicted")]
+        rows.append(f"<tr><th>events: {esc(kind)}</th>" + "".join(f"<td>{_figure(c)}</td>" for c in cells) + "</tr>")
+    extra = {key: value for key, value in figures.items() if key in ("normalisation", "documents")}
+    return f'<table class="scores">{head}{"".join(rows)}</table>' + render_figures(extra)
+
+
 def render_report(records: Iterable[Mapping[str, Any]], gold: Mapping[str, Mapping] | None = None,
                   score: Mapping[str, Any] | None = None, facts: list | None = None,
                   title: str = "Extraction review", notes: Iterable[str] = ()) -> str:
@@ -556,7 +587,7 @@ def render_report(records: Iterable[Mapping[str, Any]], gold: Mapping[str, Mappi
         if orphans:
             body.append(f'<p class="note">gold documents with no prediction: {esc(", ".join(orphans))}</p>')
     if score:
-        body.append('<section class="score"><h2>Score</h2>' + render_figures(score) + "</section>")
+        body.append('<section class="score"><h2>Score</h2>' + score_table(score) + "</section>")
     if facts is not None:
         body.append('<section class="facts"><h2>Facts</h2>' + facts_table(facts, anchors, texts) + "</section>")
     toc = "".join(f'<li><a href="#{esc(anchors[str(r.get("id"))])}">{esc(r.get("id"))}</a></li>' for r in records)

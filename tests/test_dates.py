@@ -173,7 +173,7 @@ SEED_DATES = {
     ]),
     "001_8d1ed3961d4ae397": (PUB, [
         ("2025-11-19", "2025-11-19", None),  # the " date 2025-11-19" line
-        ("2021", "2021", None), ("2015", "2015", None), ("2019", "2019", None),  # "dès 2019": no mod in FORMAT
+        ("2021", "2021", None), ("2015", "2015", None), ("2019", "2019", "AFTER"),  # "dès 2019": from then on
         ("septembre 2025", "2025-09", None), ("2023", "2023", None), ("2024", "2024", None),
         ("fin de la décennie", "202", "BEFORE"),  # "avant la fin de la décennie"
         ("2025", "2025", None), ("années 1990", "199", None),

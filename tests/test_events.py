@@ -44,6 +44,9 @@ EXAMPLES = [
     # a round stated without its investors
     ("Fondée à Nantes, la start-up Lengow a levé 54 millions d'euros.",
      [("investment", "Lengow", [], 54_000_000, "EUR", "exact")]),
+    # debt raised is a funding round; the lenders are its investors
+    ("CoreWeave a levé 7 milliards de dollars de dette auprès de Blackstone.",
+     [("investment", "CoreWeave", ["Blackstone"], 7_000_000_000, "USD", "exact")]),
     # backing without an amount
     ("Soutenue par Google et Amazon, la société Hextal accélère son développement.",
      [("investment", "Hextal", ["Google", "Amazon"], None, None, None)]),
@@ -57,7 +60,6 @@ NOT_EVENTS = [
     "Si Apple rachetait Mistral AI, le paysage changerait.",
     "Apple va-t-elle racheter Mistral AI pour 10 milliards de dollars ?",
     "Apple n'investira pas dans Mistral AI cette année.",
-    "CoreWeave a levé 7 milliards de dollars de dette auprès de Blackstone.",
 ]
 
 

@@ -93,10 +93,11 @@ FACTS = [{"type": "investment", "investors": ["Eurazeo"], "target": "Lumio", "va
           "sources": [{"id": "100_lumio", "evidence": funding_record()["events"][0]["evidence"]},
                       {"id": "999_absent", "evidence": [0, 5]}]}]
 
-SCORE = {"spans": {"strict": {"ORG": {"precision": 1.0, "recall": 0.5, "f1": 0.6667},
+SCORE = {"spans": {"strict": {"ORG": {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "gold": 2, "predicted": 1},
                               "MONEY": {"precision": 0.5, "recall": 0.5, "f1": 0.5}},
-                   "partial": {"micro": {"precision": 0.75, "recall": 0.7, "f1": 0.72}}},
-         "events": {"precision": 0.5, "recall": 1.0, "f1": 0.6667, "note": "<i>tiny</i>"}}
+                   "partial": {"ORG": {"precision": 0.75, "recall": 0.7, "f1": 0.72}}},
+         "events": {"all": {"precision": 0.5, "recall": 1.0, "f1": 0.6667}},
+         "documents": {"note": "<i>tiny</i>"}}
 
 
 class Dom(HTMLParser):
@@ -210,7 +211,8 @@ def test_gold_diff_marks_false_positives_misses_and_wrong_values(gold_page):
 def test_score_figures_render_as_tables(gold_page):
     dom = Dom(gold_page)
     text = "".join(dom.text)
-    assert "0.667" in text and "precision" in text and "partial" in text and "<i>tiny</i>" in text
+    assert "0.667" in text and "strict P" in text and "partial" in text and "events: all" in text
+    assert "<i>tiny</i>" in text
     assert "<i>tiny" not in gold_page
 
 

@@ -28,6 +28,7 @@ SKIPPABLE_BEFORE_VERB = {"a", "ont", "avait", "avaient", "aura", "auront", "va",
                          "envisage", "envisagerait", "compte", "prévoit", "souhaite", "décidé", "annoncé",
                          "officiellement", "finalement", "ainsi", "-t-il", "-t-elle", "il", "elle"}
 GENITIVE = [["de"], ["d'"]]
+AGENT = [["par"]]
 MAX_GAP = 8  # tokens between a role word and its name ("par le leader du commerce électronique Amazon")
 
 
@@ -80,6 +81,7 @@ class EventReader:
         self.descriptions = set(data["descriptions"])
         self.hypothesis = set(data["hypothesis_markers"])
         self.negation = set(data["negation_markers"])
+        self.possibility = set(data["possibility_markers"])
         self.news = set(data["news_markers"])
 
     # -- component ----------------------------------------------------------------------------
@@ -88,7 +90,7 @@ class EventReader:
         events: list[dict] = []
         targets_so_far: list[str] = []
         noun_matches = self.noun_matcher(doc)
-        for sent in doc.sents:
+        for sent in sentences(doc):
             if _is_question(sent) or self._is_hypothesis(sent):
                 continue
             in_sentence = [m for m in noun_matches if sent.start <= m[1] and m[2] <= sent.end]
@@ -143,7 +145,7 @@ class EventReader:
         if self._negated(doc, sent, trigger) or self._serves_other_verb(doc, trigger):
             return None
         frame = Frame(trigger, evidence=sent)
-        frame.money = _first_entity(doc, trigger.end, stop, ents, {"MONEY"}, max_gap=6)
+        frame.money = _money_after(doc, trigger, stop, ents)
         if frame.money is None and not trigger.is_verb:
             frame.money = _money_before_noun(doc, trigger, ents)
         if frame.money is not None and self._money_is_not_a_stake(doc, frame.money):
@@ -227,6 +229,9 @@ class EventReader:
         return None
 
     def _is_description(self, doc: Doc, k: int) -> bool:
+        """"la startup", "cette société" (a determiner makes it a reference, not "marché d'entreprise")."""
+        if k == 0 or doc[k - 1].pos_ != "DET":
+            return False
         words = doc[k].lower_, "".join(t.lower_ for t in doc[k:k + 3])  # "start-up" is three tokens
         return any(w in self.descriptions for w in words)
 
@@ -240,6 +245,8 @@ class EventReader:
             marker = _marker_at(doc, i, markers)
             if marker and _marker_at(doc, i, GENITIVE) == marker and i != genitive_at:
                 marker = 0  # "d'intelligence artificielle": a bare "de" elsewhere introduces no investor
+            if marker and _marker_at(doc, i, AGENT) == marker and i - start > 4:
+                marker = 0  # "de dette garantie par des processeurs": "par" far from the trigger is another verb's
             if marker:
                 found = _coordinated_names(doc, i + marker, stop, ents, PARTY_LABELS)
                 names += [n for n in found if n not in exclude and n not in names]
@@ -248,24 +255,40 @@ class EventReader:
         return names
 
     def _subjects(self, doc, sent, trigger, ents, governing=False) -> list[str]:
-        """The name(s) just before the verb ("Microsoft et Nvidia investissent"), else its parsed subject."""
-        head = doc[trigger.start]
-        if governing:  # a noun trigger: the subject of the verb it depends on ("X a annoncé un investissement")
-            while head.dep_ not in ("ROOT",) and head.pos_ not in ("VERB",) and head.head is not head:
-                head = head.head
-        else:
-            i = trigger.start - 1
-            while i >= sent.start and doc[i].lower_ in SKIPPABLE_BEFORE_VERB and doc[i].i not in ents:
+        """Who does it: the name(s) just before the verb ("Microsoft et Nvidia ont annoncé"), else its
+        parsed subject, else (an infinitive, or a noun with `governing`) those of the verbs above it."""
+        verb = doc[trigger.start]
+        while True:
+            names = self._names_before(doc, sent, verb.i, ents) if verb.pos_ in ("VERB", "AUX", "ADJ") else []
+            names = names or self._parsed_subject(doc, verb, ents)
+            if names or verb.head.i == verb.i or not (governing or verb.dep_ in ("xcomp", "ccomp")):
+                return names
+            verb = verb.head
+
+    def _names_before(self, doc, sent, index, ents) -> list[str]:
+        i = index - 1
+        while i >= sent.start:
+            if doc[i].lower_ in SKIPPABLE_BEFORE_VERB and i not in ents:
                 i -= 1
-            if i >= sent.start and i in ents and ents[i].label_ in PARTY_LABELS:
-                return _coordinated_names_backwards(doc, i, sent.start, ents)
-        for child in head.children:
-            if child.dep_ in ("nsubj", "nsubj:pass") and child.i in ents and ents[child.i].label_ in PARTY_LABELS:
+            elif doc[i].text == "," and (aside := _aside_start(doc, i, sent.start, ents)) is not None:
+                i = aside - 1  # ", par exemple," between the subject and its verb
+            else:
+                break
+        if i >= sent.start and i in ents and ents[i].label_ in PARTY_LABELS:
+            return _coordinated_names_backwards(doc, i, sent.start, ents)
+        return []
+
+    def _parsed_subject(self, doc, verb, ents) -> list[str]:
+        for child in verb.children:
+            if child.dep_ not in ("nsubj", "nsubj:pass"):
+                continue
+            if child.i in ents and ents[child.i].label_ in PARTY_LABELS:
                 members = [child] + [c for c in child.children if c.dep_ == "conj"]
                 return [ents[m.i]._.canonical or ents[m.i].text for m in members
                         if m.i in ents and ents[m.i].label_ in PARTY_LABELS]
-            if child.dep_ in ("nsubj", "nsubj:pass") and child.lower_ in self.descriptions:
-                return [_resolve_description(doc, child.i, ents, [])] if _resolve_description(doc, child.i, ents, []) else []
+            if self._is_description(doc, child.i):
+                resolved = _resolve_description(doc, child.i, ents, [])
+                return [resolved] if resolved else []
         return []
 
     def _subject(self, doc, sent, trigger, ents) -> str | None:
@@ -287,8 +310,9 @@ class EventReader:
         return bool(sent) and sent[0].lower_ in self.hypothesis
 
     def _negated(self, doc: Doc, sent: Span, trigger: Trigger) -> bool:
+        """"n'investira pas", and possibilities ("qui pourrait faire passer son investissement")."""
         window = doc[max(sent.start, trigger.start - 4):trigger.start]
-        return any(t.lower_ in self.negation for t in window)
+        return any(t.lower_ in self.negation or t.lower_ in self.possibility for t in window)
 
     def _serves_other_verb(self, doc: Doc, trigger: Trigger) -> bool:
         """"s'engage à acheter 30 milliards de capacité": the fact is the infinitive's."""
@@ -366,6 +390,22 @@ class EventReader:
 
 
 # -- small helpers ----------------------------------------------------------------------------
+def sentences(doc: Doc):
+    """The parser's sentences, cut again where news text breaks without a full stop: at line breaks
+    (headings, datelines, table rows) and after a closed aside "(… 2019.)". Presetting these
+    boundaries before the parser derails the small French model's parse, so we cut afterwards."""
+    for sent in doc.sents:
+        start = sent.start
+        for token in sent[1:]:
+            previous = doc[token.i - 1]
+            if ("\n" in previous.text or "\n" in previous.whitespace_
+                    or (previous.text == ")" and doc[token.i - 2].text in {".", "!", "?"})):
+                if not token.is_space:
+                    yield doc[start:token.i]
+                    start = token.i
+        yield doc[start:sent.end]
+
+
 def _phrases(words) -> list[list[str]]:
     return sorted((w.lower().replace("’", "'").split() for w in words), key=len, reverse=True)
 
@@ -392,6 +432,15 @@ def _first_entity(doc, start, stop, ents, labels, max_gap) -> Span | None:
         if ent is not None and ent.label_ in labels:
             return ent
     return None
+
+
+def _money_after(doc, trigger, stop, ents) -> Span | None:
+    """The first amount within a few words of the trigger, also when it stands in brackets
+    ("la valorisation d'Anthropic après la Série F (183 milliards de dollars)")."""
+    bracket = next((i for i in range(trigger.end, stop) if doc[i].text == "("), None)
+    if bracket is None and stop < len(doc) and doc[stop].text == "(" and stop - trigger.end <= 6:
+        stop = min(len(doc), stop + 6)
+    return _first_entity(doc, trigger.end, stop, ents, {"MONEY"}, max_gap=8)
 
 
 def _money_before_noun(doc, trigger, ents) -> Span | None:
@@ -437,6 +486,16 @@ def _coordinated_names(doc, start, stop, ents, labels) -> list[str]:
         i += 1
         gap += 1
     return names
+
+
+def _aside_start(doc, comma, floor, ents) -> int | None:
+    """Index of the comma opening a short aside that ends at `comma`, if there is one."""
+    for i in range(comma - 1, max(floor, comma - 5) - 1, -1):
+        if i in ents:
+            return None
+        if doc[i].text == ",":
+            return i
+    return None
 
 
 def _coordinated_names_backwards(doc, end_token, floor, ents) -> list[str]:
@@ -579,7 +638,9 @@ def _drop_restatements(events: list[dict]) -> list[dict]:
                event.get("acquirer"))
         same = [k for k in kept if (k["type"], (k["target"] or "").lower(),
                                     tuple(sorted(k.get("investors", []) or [])), k.get("acquirer")) == key]
-        if any(k["value"] == event["value"] or event["value"] is None for k in same):
-            continue
-        kept.append(event)
+        restated = [k for k in same if k["value"] == event["value"] or (event["value"] is None and k["date"] == event["date"])]
+        if not restated:
+            kept.append(event)
+        elif event["amount"] and not restated[0]["amount"]:  # keep the statement that gives the amount
+            kept[kept.index(restated[0])] = event
     return kept

@@ -142,6 +142,7 @@ class MoneyGrammar:
             rf"(?(pre)|(?(scale)|(?(cur)|(?(range)|(?!))))))"
         )
         vague = data["vague"]
+        self.vague_articles = {f.lower() for d in vague["determiners"] if d.get("article") for f in d["forms"]}
         vague_det = _alternation(f for d in vague["determiners"] for f in d["forms"])
         vague_count = _alternation(f for c in vague["counts"] for f in c["forms"])
         money_vague = (
@@ -192,11 +193,15 @@ class MoneyGrammar:
     def _percent(self, match: re.Match) -> Found:
         text = match.group("percent")
         rule = "percent.figure" if match.group("pnum")[:1].isdigit() else "percent.words"
-        return Found(match.start("percent"), match.end("percent"), "PERCENT",
-                     amounts.percent_value(text), rule)
+        # A plus sign marks growth, not the figure ("+42 %" → span "42 %"); a minus stays with its value.
+        start = match.start("pnum") if match.group("psign") == "+" else match.start("percent")
+        return Found(start, match.end("percent"), "PERCENT", amounts.percent_value(text), rule)
 
     def _vague(self, match: re.Match) -> Found:
-        return Found(match.start("vdet"), match.end("vague"), "MONEY", None, "money.vague",
+        start = match.start("vdet")
+        if match.group("vdet").lower() in self.vague_articles:  # "des milliards de dollars": the article stays out
+            start = match.start("vcount") if match.group("vcount") else match.start("vscale")
+        return Found(start, match.end("vague"), "MONEY", None, "money.vague",
                      currency=amounts.currency_code(match.group("vcur"), self.lexicon), qualifier="approx")
 
     def _money(self, match: re.Match) -> Found | None:

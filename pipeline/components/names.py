@@ -55,6 +55,7 @@ class NameFixer:
                 for form in [canonical, *variants]:
                     self.known[form] = (label, canonical)
         self.not_names = set(data.get("not_names", []))
+        self.not_name_patterns = [re.compile(p) for p in data.get("not_name_patterns", [])]
         self.lexicon_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lexicon_matcher.add("KNOWN", [nlp.make_doc(form) for form in self.known])
         self.cue_matcher, self.cue_labels = self._build_cues(nlp, data.get("cues", []))
@@ -91,7 +92,7 @@ class NameFixer:
     def __call__(self, doc: Doc) -> Doc:
         others = [e for e in doc.ents if e.label_ not in NAME_LABELS]
         mentions = [m for e in doc.ents if e.label_ in NAME_LABELS for m in self._clean(doc, e)]
-        mentions = [part for m in mentions for part in _split_coordination(doc, m)]
+        mentions = _without_overlaps([part for m in mentions for part in _split_coordination(doc, m)])
         mentions = self._add_lexicon(doc, mentions, others)
         mentions = self._drop_heading_noise(doc, mentions)
         mentions = self._drop_capitalised_words(doc, mentions)
@@ -135,6 +136,7 @@ class NameFixer:
         return (
             any(c.isalpha() for c in span.text)
             and span.text not in self.not_names
+            and not any(p.fullmatch(span.text) for p in self.not_name_patterns)
             and span.text not in ELIDED_ARTICLES
             and not _is_all_caps_words(span, self.is_word)
             and not self._is_common_phrase(span)
@@ -180,8 +182,9 @@ class NameFixer:
         return sorted(result, key=lambda m: m.start)
 
     def _drop_heading_noise(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
-        """Title-case headings ("Le Défi de l'Exécution") capitalise common words: a name found
-        in a heading stays only if it is known or also occurs outside headings."""
+        """Title-case headings ("Le Défi de l'Exécution") capitalise common words. In a heading, a
+        name keeps only its words that are not ordinary French words ("Nouveaux CUDA" → "CUDA"),
+        unless it is known or also occurs outside headings."""
         headings = heading_ranges(doc.text)
         if not headings:
             return mentions
@@ -191,10 +194,23 @@ class NameFixer:
             return any(a <= start < b for a, b in headings)
 
         body_texts = {doc[m.start:m.end].text for m in mentions if not in_heading(m)}
-        return [
-            m for m in mentions
-            if not in_heading(m) or doc[m.start:m.end].text in self.known or doc[m.start:m.end].text in body_texts
-        ]
+        kept = []
+        for m in mentions:
+            text = doc[m.start:m.end].text
+            if not in_heading(m) or text in self.known or text in body_texts:
+                kept.append(m)
+                continue
+            start, end = m.start, m.end
+            while start < end and self._is_common_word(doc[start]):
+                start += 1
+            while end > start and self._is_common_word(doc[end - 1]):
+                end -= 1
+            if start < end and any(t.is_alpha and not self._is_common_word(t) for t in doc[start:end]):
+                kept.append(Mention(start, end, m.label, m.votes))
+        return kept
+
+    def _is_common_word(self, token) -> bool:
+        return not token.is_alpha or token.text in ELIDED_ARTICLES or self.is_word(token.lower_)
 
     def _drop_capitalised_words(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """A single common word capitalised only because it starts a sentence, a line or a bullet
@@ -304,6 +320,15 @@ def _is_heading(line: str) -> bool:
     content = [w for w in words[1:] if len(w.split("’")[-1].split("'")[-1]) >= 4]
     capitalised = [w for w in content if w.split("’")[-1].split("'")[-1][:1].isupper()]
     return len(content) >= 1 and len(capitalised) / len(content) >= 0.5
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep the longer of two overlapping mentions ("GPT-4 Turbo" over "Turbo")."""
+    kept: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.start - m.end, m.start)):
+        if not any(m.start < k.end and k.start < m.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
 
 
 def _split_coordination(doc: Doc, mention: Mention) -> list[Mention]:
