@@ -10,6 +10,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -59,6 +61,12 @@ class NameFixer:
         self.lexicon_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lexicon_matcher.add("KNOWN", [nlp.make_doc(form) for form in self.known])
         self.cue_matcher, self.cue_labels = self._build_cues(nlp, data.get("cues", []))
+        cue_phrases = [(nlp.make_doc(p), cue.get("gap", 0)) for cue in data.get("cues", [])
+                       for side in ("before", "after") for p in cue.get(side, [])]
+        # One word per phrase anchors its patterns; the longest is the rarest ("société", not "la").
+        anchors = {max(phrase, key=len).lower for phrase, _ in cue_phrases if len(phrase)}
+        self.cue_words = numpy.array(sorted(anchors), dtype="uint64")
+        self.cue_reach = max((len(phrase) + gap + 1 for phrase, gap in cue_phrases), default=1)  # longest pattern
         self._is_word = None
         self._is_word_ready = False
 
@@ -230,7 +238,7 @@ class NameFixer:
     def _apply_cues(self, doc: Doc, mentions: list[Mention], others: list[Span]) -> None:
         taken = _occupied(others)
         by_token = {i: m for m in mentions for i in range(m.start, m.end)}
-        for key, start, end in self.cue_matcher(doc):
+        for key, start, end in self._cue_matches(doc):
             label, side, weight, only_from = self.cue_labels[self.nlp.vocab.strings[key]]
             index = end - 1 if side == "before" else start
             if index in taken:
@@ -250,6 +258,19 @@ class NameFixer:
             if mention.start == index or side == "after":
                 mention.votes[label] += weight
         mentions.sort(key=lambda m: m.start)
+
+    def _cue_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The cue Matcher's matches, in its order, found on windows around the anchor words only: every
+        pattern holds its phrase's anchor, and the name test (a TEXT regex, a Python call) then runs on a
+        few tokens, not all."""
+        windows: list[tuple[int, int]] = []
+        for index in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self.cue_words)).tolist():
+            start, end = max(0, index - self.cue_reach + 1), min(len(doc), index + self.cue_reach)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+        return [(key, start + s, start + e) for start, end in windows for key, s, e in self.cue_matcher(doc[start:end])]
 
     def _propagate(self, doc: Doc, mentions: list[Mention], others: list[Span]) -> list[Mention]:
         """Tag the other occurrences of a name the document already tagged somewhere."""
