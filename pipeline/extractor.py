@@ -2,7 +2,10 @@
 FORMAT.md records (read → repair → spaCy pipeline → record)."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import warnings
+from collections import deque
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -100,7 +103,13 @@ class Extractor:
         return header, docs
 
     def records(self, raws: Iterable[RawDocument], *, n_process: int = 1, batch_size: int = 32) -> Iterator[dict]:
-        """Records in input order, streamed: one document's docs in, one record out."""
+        """Records in input order, streamed: one document's docs in, one record out. With n_process > 1
+        (-1: one per CPU), worker processes do everything from repair to record (see _parallel_records)."""
+        if n_process == -1:
+            n_process = os.cpu_count() or 1
+        if n_process > 1:
+            yield from self._parallel_records(raws, n_process, batch_size)
+            return
         pending: dict[int, tuple[dict, int]] = {}  # document number → (header, pieces left)
         parts: dict[int, list] = {}
 
@@ -120,3 +129,36 @@ class Extractor:
                 yield build_record(header, parts.pop(number))
             else:
                 pending[number] = (header, left - 1)
+
+    def _parallel_records(self, raws: Iterable[RawDocument], n_process: int, batch_size: int) -> Iterator[dict]:
+        """The records of `raws` from `n_process` workers, `batch_size` documents per task, in input order.
+
+        Not spaCy's nlp.pipe(n_process=...): that one keeps reading, repair, tokenization and records in
+        the parent and sends every Doc both ways as bytes, work that competes with the workers for the
+        CPUs. Here the parent only reads input and writes output; each worker runs the single-process
+        path above on its batch, so records are the same. Workers are forked and share the loaded
+        pipeline (where fork is missing, each loads it). At most 2 tasks per worker are in flight:
+        memory stays flat on long inputs."""
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        worker = self if context.get_start_method() == "fork" else None
+        with context.Pool(n_process, initializer=_start_worker, initargs=(worker,)) as pool:
+            tasks: deque = deque()
+            for batch in spacy.util.minibatch(raws, batch_size):
+                tasks.append(pool.apply_async(_worker_records, (batch,)))
+                if len(tasks) > 2 * n_process:
+                    yield from tasks.popleft().get()
+            while tasks:
+                yield from tasks.popleft().get()
+
+
+_worker: Extractor | None = None  # the extractor of a worker process
+
+
+def _start_worker(extractor: Extractor | None) -> None:
+    global _worker
+    _worker = extractor or Extractor()
+
+
+def _worker_records(batch: list[RawDocument]) -> list[dict]:
+    return list(_worker.records(batch, batch_size=len(batch)))
