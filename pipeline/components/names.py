@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy
 from spacy.attrs import LOWER
@@ -61,6 +62,7 @@ class NameFixer:
         self.lexicon_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lexicon_matcher.add("KNOWN", [nlp.make_doc(form) for form in self.known])
         self.cue_matcher, self.cue_labels = self._build_cues(nlp, data.get("cues", []))
+        self._phrase = lru_cache(maxsize=4096)(nlp.make_doc)  # names recur across documents; a Doc costs
         cue_phrases = [(nlp.make_doc(p), cue.get("gap", 0)) for cue in data.get("cues", [])
                        for side in ("before", "after") for p in cue.get(side, [])]
         # One word per phrase anchors its patterns; the longest is the rarest ("société", not "la").
@@ -279,7 +281,7 @@ class NameFixer:
         if not texts:
             return mentions
         matcher = PhraseMatcher(doc.vocab, attr="ORTH")
-        matcher.add("SEEN", [self.nlp.make_doc(t) for t in texts])
+        matcher.add("SEEN", [self._phrase(t) for t in texts])
         found = _longest_first((s, e) for _, s, e in matcher(doc) if not (taken & set(range(s, e))))
         added = [Mention(s, e, "", Counter()) for s, e in found]
         return sorted(mentions + added, key=lambda m: m.start)
