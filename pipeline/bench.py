@@ -45,14 +45,18 @@ MONTHS = ("janvier", "fÃ©vrier", "mars", "avril", "mai", "juin", "juillet", "aoÃ
 
 # --- corpus ----------------------------------------------------------------------------------------
 
-def seed_paragraphs(seeds: Path = SEEDS) -> list[str]:
-    """Every non-blank line of the seeds (raw, mojibake included: repair is part of the work), without
-    the date headers."""
-    lines = []
+def seed_paragraphs(seeds: Path = SEEDS) -> tuple[list[str], list[str]]:
+    """Every non-blank line of the seeds without the date headers, raw: the lines of seeds whose text
+    needs a mojibake repair apart (an encoding is a property of a whole document, and repair is part
+    of the work measured)."""
+    from .repair import fix_mojibake
+
+    clean, garbled = [], []
     for path in sorted(seeds.glob("*.txt")):
         text = path.read_bytes().decode("utf-8", errors="replace")
-        lines += [line for line in text.splitlines() if line.strip() and not HEADER_LINE.match(line)]
-    return lines
+        lines = [line for line in text.splitlines() if line.strip() and not HEADER_LINE.match(line)]
+        (garbled if fix_mojibake(text)[1] else clean).append(lines)
+    return clean, garbled
 
 
 def vary_figures(text: str, rng: random.Random) -> str:
@@ -80,12 +84,16 @@ def random_header(rng: random.Random) -> str:
 
 
 def generate_documents(min_tokens: int, seed: int = 0, seeds: Path = SEEDS) -> Iterator[dict]:
-    """JSONL rows {id, text} of 4 to 16 seed paragraphs drawn at random across documents, with
-    random figures and dates, until about `min_tokens` tokens."""
+    """JSONL rows {id, text} of 4 to 16 seed paragraphs drawn at random across documents (documents
+    in mojibake from those of the garbled seeds), with random figures and dates, until about
+    `min_tokens` tokens."""
     rng = random.Random(seed)
-    paragraphs = seed_paragraphs(seeds)
+    clean, garbled = seed_paragraphs(seeds)
+    pools = [[line for lines in clean for line in lines], [line for lines in garbled for line in lines]]
+    garbled_share = len(garbled) / (len(clean) + len(garbled))  # as in the seeds: one in five
     tokens = number = 0
     while tokens < min_tokens:
+        paragraphs = pools[rng.random() < garbled_share and bool(pools[1])]
         chosen = rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(4, 16)))
         body = rng.choice(("\n", "\n\n")).join(vary_figures(p, rng) for p in chosen)
         text = random_header(rng) + body + "\n"
