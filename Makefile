@@ -29,5 +29,9 @@ report: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# Throughput and memory figures (~10 min on 2 cores): prints them, writes outputs/bench.json.
+bench: $(STAMP)
+	$(PY) -m pipeline.bench
+
 clean:
 	rm -rf outputs/*.jsonl outputs/*.json outputs/*.md outputs/*.html outputs/*.png

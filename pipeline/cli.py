@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import nullcontext
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .io import InputError, atomic_writer, check_inputs, dump_jsonl_line, read_inputs
 
@@ -60,17 +60,23 @@ def run_extract(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         records = tqdm(records, total=expected if expected > 0 else None, desc="extract", unit="doc", file=sys.stderr)
+    write_records(records, args.output, args.facts)
+    return 0
+
+
+def write_records(records: Iterable[dict], output: str | None, facts: str | None = None) -> None:
+    """Each record written as it comes (JSONL, to `output` atomically or to stdout); then the facts table."""
     stated = []  # (id, events) only: the facts table needs no text, so memory stays small
-    with (atomic_writer(args.output) if args.output else nullcontext(sys.stdout)) as out:
+    with (atomic_writer(output) if output else nullcontext(sys.stdout)) as out:
         for record in records:
             out.write(dump_jsonl_line(record))
-            stated.append({"id": record["id"], "events": record["events"]})
-    if args.facts:
+            if facts:
+                stated.append({"id": record["id"], "events": record["events"]})
+    if facts:
         from .facts import build_facts
 
-        with atomic_writer(args.facts) as out:
+        with atomic_writer(facts) as out:
             out.writelines(dump_jsonl_line(fact) for fact in build_facts(stated))
-    return 0
 
 
 def run_score(args: argparse.Namespace) -> int:

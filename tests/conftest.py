@@ -1,5 +1,9 @@
 import pytest
 
+from pipeline.french_tokenizer import import_french
+
+import_french()  # spacy.blank("fr") and the pipeline: spaCy's French data without its 5 s regex compile
+
 
 @pytest.fixture(scope="session")
 def extractor():

@@ -594,7 +594,10 @@ def _phrases(words) -> list[list[str]]:
 
 def _marker_at(doc: Doc, i: int, markers: list[list[str]]) -> int:
     """Length of the marker phrase starting at token i, or 0."""
+    first = doc[i].lower_.replace("’", "'") if 0 <= i < len(doc) else None
     for phrase in markers:
+        if first is not None and phrase and phrase[0] != first:
+            continue  # called at every token of a frame: compare one word before slicing
         words = [t.lower_.replace("’", "'") for t in doc[i:i + len(phrase)]]
         if words == phrase:
             return len(phrase)

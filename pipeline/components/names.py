@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -81,6 +82,7 @@ class NameFixer:
         self.shape_matcher = Matcher(nlp.vocab)
         self.shape_matcher.add("SUFFIX", [[{"ORTH": {"IN": sorted(self.suffixes)}}],
                                           [{"ORTH": "&"}, {"ORTH": {"IN": sorted(self.joiners)}}]])
+        self._phrase = lru_cache(maxsize=4096)(nlp.make_doc)  # names recur across documents; a Doc costs
         self._is_word = None
         self._is_word_ready = False
 
@@ -450,7 +452,7 @@ class NameFixer:
         if not texts:
             return mentions
         matcher = PhraseMatcher(doc.vocab, attr="ORTH")
-        matcher.add("SEEN", [self.nlp.make_doc(t) for t in texts])
+        matcher.add("SEEN", [self._phrase(t) for t in texts])
         found = _longest_first((s, e) for _, s, e in matcher(doc) if not (taken & set(range(s, e))))
         added = [Mention(s, e, "", Counter()) for s, e in found]
         return sorted(mentions + added, key=lambda m: m.start)
