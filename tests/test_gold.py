@@ -1,8 +1,8 @@
-"""Mechanical checks on the hand-labelled gold (seeds/gold/*.jsonl) against FORMAT.md and GOLD.md.
+"""Mechanical checks on every hand-labelled gold set against FORMAT.md and GOLD.md: the seeds (seeds/gold),
+the dev set used to generalise the rules (tests/data/dev) and the held-out set kept away from rule tuning
+(tests/data/heldout).
 
-These check shape and consistency only; the labelling decisions themselves are written up in seeds/gold/README.md.
-The checks take a `gold` fixture (record, path of a `<texts>/gold/<id>.jsonl` file), so test_dev_gold.py runs them
-on the dev set by importing them with its own fixture.
+These check shape and consistency only; the labelling decisions are written up in each set's gold/README.md.
 """
 import datetime
 import json
@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-GOLD_FILES = sorted((SEEDS / "gold").glob("*.jsonl"))
+TEXT_SETS = [SEEDS, ROOT / "tests" / "data" / "dev", ROOT / "tests" / "data" / "heldout"]
+GOLD_FILES = sorted(path for texts in TEXT_SETS for path in (texts / "gold").glob("*.jsonl"))
 
 NAME_LABELS = {"PER", "ORG", "LOC", "MISC"}
 LABELS = NAME_LABELS | {"MONEY", "DATE", "PERCENT"}
@@ -65,7 +66,7 @@ def load(path):
     return json.loads(lines[0])
 
 
-@pytest.fixture(scope="module", params=GOLD_FILES, ids=lambda p: p.stem)
+@pytest.fixture(scope="module", params=GOLD_FILES, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def gold(request):
     return load(request.param), request.param
 
@@ -75,9 +76,10 @@ def test_timex3_pattern(value, valid):
     assert is_timex3(value) is valid
 
 
-def test_one_gold_file_per_seed():
-    seeds = sorted(p.stem for p in SEEDS.glob("*.txt"))
-    assert seeds and [p.stem for p in GOLD_FILES] == seeds
+@pytest.mark.parametrize("texts", TEXT_SETS, ids=lambda p: p.name)
+def test_one_gold_file_per_text(texts):
+    names = sorted(p.stem for p in texts.glob("*.txt"))
+    assert names and sorted(p.stem for p in (texts / "gold").glob("*.jsonl")) == names
 
 
 def test_record_fields(gold):
