@@ -57,6 +57,15 @@ EXAMPLES = [
     # a stake taken, by percentage
     ("Le fonds Eurazeo vient de prendre 12 % de la jeune pousse lilloise Tesselle pour 8 millions d'euros.",
      [("investment", "Tesselle", ["Eurazeo"], 8_000_000, "EUR", "exact")]),
+    # a round noun: its raiser is the announcing company, its investors those who lead and join it
+    ("La start-up Pennylane annonce une levée de fonds de 15 millions d'euros menée par Sequoia.",
+     [("investment", "Pennylane", ["Sequoia"], 15_000_000, "EUR", "exact")]),
+    # a sale: the buyer follows "à"
+    ("Le groupe Vantor a cédé sa filiale Quelia au groupe Capgemini pour 270 millions d'euros.",
+     [("acquisition", "Quelia", "Capgemini", 270_000_000, "EUR", "exact")]),
+    # a valuation stated by a participle before its company
+    ("Valorisée 1 milliard d'euros, la start-up Pennylane recrute.",
+     [("valuation", "Pennylane", None, 1_000_000_000, "EUR", "exact")]),
     # backing without an amount
     ("Soutenue par Google et Amazon, la société Hextal accélère son développement.",
      [("investment", "Hextal", ["Google", "Amazon"], None, None, None)]),
@@ -71,6 +80,7 @@ NOT_EVENTS = [
     "Apple va-t-elle racheter Mistral AI pour 10 milliards de dollars ?",
     "Apple n'investira pas dans Mistral AI cette année.",
     "Le groupe Vantor a renoncé à investir 50 millions d'euros dans la société Quelia.",
+    "Les analystes de Jefferies jugent que le rachat de la société Quelia renforcera les marges.",
     "La capitalisation du groupe Vantor pourrait dépasser 5 milliards d'euros si la demande repart.",
 ]
 

@@ -99,6 +99,7 @@ class EventReader:
         self.negation = set(data["negation_markers"])
         self.possibility = set(data["possibility_markers"])
         self.news = set(data["news_markers"])
+        self.reporting_verbs = set(data["reporting_verbs"])
 
     # -- component ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -173,7 +174,7 @@ class EventReader:
         roles = {"acquisition": self._acquisition_roles, "valuation": self._valuation_roles}
         roles.get(trigger.type, self._investment_roles)(doc, sent, trigger, stop, ents, frame, topic)
         frame.parties = [p for p in dict.fromkeys(frame.parties) if p != frame.target]
-        if trigger.entry.get("round") and frame.money is None and frame.target is None and frame.parties:
+        if trigger.entry.get("round") and frame.money is None and frame.parties:
             frame.round_investors_only = True
             return frame
         if frame.money is None and not (frame.target and frame.parties):
@@ -192,7 +193,9 @@ class EventReader:
             frame.parties = self._names_after(doc, trigger.end, stop, ents, PARTY_LABELS, topic)
             return
         frame.target = self._target_after(doc, trigger, stop, ents, markers, topic, exclude=set(subjects))
-        if entry.get("subject_is_target"):  # "la start-up a levé 40 M€ auprès de X"
+        if entry.get("subject_is_target"):  # "la start-up a levé 40 M€ auprès de X", "X annonce une levée de …"
+            if not trigger.is_verb:
+                subjects = self._subjects(doc, sent, trigger, ents, topic, governing=True)
             frame.target = subjects[0] if subjects else frame.target
             frame.parties = self._investors_after(doc, trigger.end, stop, ents, topic)
         elif _is_passive(doc, trigger):  # "soutenue par Amazon", "financée par X"
@@ -210,7 +213,12 @@ class EventReader:
                 frame.parties = self._subjects(doc, sent, trigger, ents, topic, governing=True)
 
     def _acquisition_roles(self, doc, sent, trigger, stop, ents, frame, topic) -> None:
-        if trigger.is_verb:
+        if trigger.is_verb and "buyer_markers" in trigger.entry:  # "Atos a cédé sa filiale X à Alten"
+            frame.target = self._object(doc, trigger.end, stop, ents, topic)
+            buyers = self._investors_after(doc, trigger.end, stop, ents, topic,
+                                           markers=_phrases(trigger.entry["buyer_markers"]), exclude={frame.target})
+            frame.parties = buyers[:1]
+        elif trigger.is_verb:
             subjects = self._subjects(doc, sent, trigger, ents, topic)
             target = self._object(doc, trigger.end, stop, ents, topic)
             if _is_passive(doc, trigger):  # "X a été racheté par Y"
@@ -225,7 +233,8 @@ class EventReader:
                                            exclude={frame.target})
             frame.parties = agents[:1] or [n for n in self._subjects(doc, sent, trigger, ents, topic, governing=True)
                                            if n != frame.target][:1]
-            if not frame.parties:
+            reported = any(t.lemma_.lower() in self.reporting_verbs for t in doc[sent.start:trigger.start])
+            if not frame.parties and not reported:
                 earlier = _entities_in(doc, sent.start, trigger.start, ents, PARTY_LABELS)
                 frame.parties = [n for n in map(_name, earlier) if n != frame.target][-1:]
 
@@ -233,9 +242,9 @@ class EventReader:
         if trigger.is_verb and not _is_passive(doc, trigger):  # "l'opération valorise X à 1,2 Md€"
             frame.target = self._object(doc, trigger.end, stop, ents, topic)
             return
-        if trigger.is_verb:  # "X a été valorisée à 2 Md€", "la jeune pousse est désormais valorisée"
+        if trigger.is_verb:  # "X a été valorisée à 2 Md€", "Valorisée 1 Md€, la start-up X recrute"
             subjects = self._subjects(doc, sent, trigger, ents, topic)
-            frame.target = subjects[0] if subjects else None
+            frame.target = subjects[0] if subjects else self._clause_subject(doc, sent, ents)
             return
         frame.target = self._target_after(doc, trigger, stop, ents, self.markers["valuation"], topic)
         if frame.target is None:
@@ -267,8 +276,11 @@ class EventReader:
         for i in range(trigger.end, stop):
             marker = _marker_at(doc, i, markers)
             if marker:
-                return self._name_or_description(doc, i + marker, stop, ents, TARGET_LABELS, topic, exclude)
-            if i in ents and ents[i].label_ == "MONEY":
+                name = self._name_or_description(doc, i + marker, stop, ents, TARGET_LABELS, topic, exclude)
+                if name:
+                    return name
+                continue  # "une participation de 20 % dans la société Alan": the next marker
+            if i in ents and ents[i].label_ in ("MONEY", "PERCENT"):
                 continue
             if doc[i].pos_ == "VERB" and "Part" not in doc[i].morph.get("VerbForm"):
                 break  # a participle may stand between ("pris par Nvidia envers OpenAI")
@@ -363,6 +375,8 @@ class EventReader:
         if governing:
             verb = _governing_verb(verb) or verb
         for _ in range(4):
+            if verb.lemma_.lower() in self.reporting_verbs:
+                break  # "les analystes de X jugent que l'acquisition de Y …": X only comments
             names = self._subjects_of(doc, sent, verb, ents, topic)
             if names:
                 return names
@@ -397,9 +411,9 @@ class EventReader:
                     i -= 1  # "Al Rayyan Holding, entré au capital …": the name before the participle
                     continue
                 inside = _entities_in(doc, aside + 1, i, ents, PARTY_LABELS)
-                if inside:  # "Le vendeur, l'allemand Rheinfunk, avait acquis …"
+                if inside and doc[aside + 1].lower_ in DETERMINERS:  # "Le vendeur, l'allemand Rheinfunk, avait acquis"
                     return [_name(inside[-1])]
-                i = aside - 1  # ", par exemple," between the subject and its verb
+                i = aside - 1  # ", par exemple,", ", issue de l'Université de Cambridge," before the verb
             else:
                 break
         if i >= sent.start and i in ents and ents[i].label_ in PARTY_LABELS | {"MISC"}:
@@ -429,6 +443,11 @@ class EventReader:
                 for part in [token, *token.subtree]:
                     if part.i in ents and ents[part.i].label_ in TARGET_LABELS:
                         return _name(ents[part.i])
+        comma = next((t.i for t in sent if t.text == ","), None)  # the parse failed: the name after the
+        if comma is not None:                                     # participial phrase
+            after = _entities_in(doc, comma + 1, min(sent.end, comma + 6), ents, TARGET_LABELS)
+            if after:
+                return _name(after[0])
         return None
 
     # -- filters ------------------------------------------------------------------------------
@@ -679,7 +698,7 @@ def _governing_verb(token: Token) -> Token | None:
 
 def _aside_start(doc, comma, floor) -> int | None:
     """Index of the comma opening a short aside that ends at `comma`, if there is one."""
-    for i in range(comma - 1, max(floor, comma - 7) - 1, -1):
+    for i in range(comma - 1, max(floor, comma - 12) - 1, -1):
         if doc[i].text == ",":
             return i
     return None
@@ -734,6 +753,7 @@ def _date_near(doc, money, sent, ents) -> str | None:
     return dates[0]._.value if dates else None
 
 
+AVOIR_FORMS = {"a", "ont", "avait", "avaient", "aura", "auront", "aurait", "auraient", "ai", "avons", "avez", "eut"}
 ETRE_VERBS = {"entrer", "monter", "venir", "arriver", "rester", "devenir", "revenir", "rentrer", "passer"}
 PASSIVE_AUXILIARIES = {"été", "est", "sont", "était", "étaient", "sera", "seront", "serait", "soit"}
 
@@ -745,9 +765,14 @@ def _is_passive(doc, trigger) -> bool:
     window = doc[max(0, token.i - 4):token.i]
     if any(t.lower_ in ("s'", "s’", "se") for t in window) or token.lemma_.lower() in ETRE_VERBS:
         return False  # "s'est offert", "était entrée au capital": active verbs conjugated with être
+    before = {t.lower_ for t in doc[max(0, token.i - 3):token.i]}
+    if before & AVOIR_FORMS and "été" not in before:
+        return False  # "avait déjà racheté": a compound past, whatever the parser says
     if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in token.children):
         return True
     after = [t.lower_ for t in doc[token.i + 1:token.i + 5]]
+    if token.is_sent_start and token.lower_.endswith(("é", "ée", "és", "ées")):
+        return True  # "Valorisée 1 Md€, la start-up …" (the tagger may call it a name)
     if token.pos_ == "ADJ" or "Part" in token.morph.get("VerbForm"):
         return bool({t.lower_ for t in doc[max(0, token.i - 3):token.i]} & PASSIVE_AUXILIARIES) or "par" in after
     return False

@@ -19,6 +19,11 @@ from .. import lexicons
 from ..vocabulary import french_words
 from .spans import register_extensions
 
+# "Hexacom Ventures" is Hexacom's fund, "Sakura Capital" a firm of its own: their first word alone is
+# another company, unlike "Kaneda" for "Kaneda Motors".
+SEPARATE_ENTITY_SUFFIXES = {"Ventures", "Capital", "Partners", "Partenaires", "Fund", "Funds", "Holding",
+                            "Holdings", "Invest", "Investments", "Investissements", "Finance", "Bank", "Banque",
+                            "Securities", "Group", "Groupe"}
 NAME_LABELS = ("PER", "ORG", "LOC", "MISC")
 ELIDED_ARTICLES = {f"{letter}{mark}" for letter in ("l", "d", "n", "s", "qu", "L", "D", "N", "S", "Qu") for mark in "'’"}
 ARTICLES = {"le", "la", "les", "l'", "l’", "un", "une", "du", "des", "au", "aux"}
@@ -391,7 +396,8 @@ class NameFixer:
         full = {}
         for m in mentions:
             tokens = doc[m.start:m.end]
-            if len(tokens) >= 2 and tokens[-1].text in self.suffixes | self.joiners and tokens[0].text not in self.known:
+            if (len(tokens) >= 2 and tokens[-1].text in self.suffixes | self.joiners and tokens[0].text not in self.known
+                    and tokens[-1].text not in SEPARATE_ENTITY_SUFFIXES):
                 full.setdefault(tokens[0].text, set()).add(tokens.text)
         return {short: names.pop() for short, names in full.items() if len(names) == 1}
 
