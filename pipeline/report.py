@@ -610,10 +610,10 @@ def render_report(records: Iterable[Mapping[str, Any]], gold: Mapping[str, Mappi
 # ------------------------------------------------------------------------------------------------ files
 
 def read_gold(gold_dir: str | Path) -> dict[str, dict]:
-    """Gold records by id from a directory of *.jsonl files (or one .jsonl file)."""
-    path = Path(gold_dir)
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-    return {str(rec["id"]): rec for file in files for rec in srsly.read_jsonl(file)}
+    """Gold records by id from a directory of *.jsonl files (or one .jsonl file), read as the scorer reads them."""
+    from .score import load_gold
+
+    return {str(rec["id"]): rec for rec in load_gold(gold_dir)}
 
 
 def write_report(pred_path: str | Path, out_path: str | Path, gold_dir: str | Path | None = None,
