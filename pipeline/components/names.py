@@ -173,22 +173,31 @@ class NameFixer:
         known = _longest_first(
             (start, end) for _, start, end in self.lexicon_matcher(doc) if not (taken & set(range(start, end)))
         )
+        # Overlaps through token sets, not pairwise (mentions and matches are never empty, and known
+        # ranges do not overlap): a document naming companies often made those loops quadratic.
+        known_at = {i: k for k in known for i in range(*k)}
         result = []
         for mention in mentions:
-            inner = [k for k in known if mention.start <= k[0] and k[1] <= mention.end]
+            around = sorted({known_at[i] for i in range(mention.start, mention.end) if i in known_at})
+            inner = [k for k in around if mention.start <= k[0] and k[1] <= mention.end]
             if inner and (mention.end - mention.start) > max(e - s for s, e in inner):
                 label, _ = self.known[doc[inner[0][0]:inner[0][1]].text]
                 if label == "MISC" and inner[0][0] == mention.start:
                     mention.votes["MISC"] += CUE  # "Claude Opus 4", "Azure Foundry": named after a product
                 result.append(mention)
                 known = [k for k in known if k not in inner]
-            elif not any(_overlap((mention.start, mention.end), k) for k in known):
+                for k in inner:
+                    for i in range(*k):
+                        del known_at[i]
+            elif not around:
                 result.append(mention)
+        covered = {i for m in result for i in range(m.start, m.end)}
         for start, end in known:
             label, _ = self.known[doc[start:end].text]
             end = self._extend_version(doc, end) if label == "MISC" else end
-            if not any(_overlap((start, end), (m.start, m.end)) for m in result):
+            if covered.isdisjoint(range(start, end)):
                 result.append(Mention(start, end, label, Counter({label: LEXICON})))
+                covered.update(range(start, end))
         return sorted(result, key=lambda m: m.start)
 
     def _drop_heading_noise(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -404,8 +413,11 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _longest_first(ranges) -> list[tuple[int, int]]:
+    """Non-overlapping token ranges (matches, never empty), longest first."""
     chosen: list[tuple[int, int]] = []
+    used: set[int] = set()  # tokens of the chosen ranges
     for r in sorted(set(ranges), key=lambda r: (r[0] - r[1], r[0])):
-        if not any(_overlap(r, c) for c in chosen):
+        if used.isdisjoint(range(*r)):
             chosen.append(r)
+            used.update(range(*r))
     return sorted(chosen)
