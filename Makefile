@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PRED   := outputs/extractions.jsonl
 GOLD   := seeds/gold
 
-.PHONY: run test score report bench clean
+.PHONY: run test score score-unseen report bench clean
 
 # Reinstall only when the lock file changes.
 $(STAMP): requirements.lock
@@ -23,6 +23,14 @@ run: $(STAMP)
 score: $(STAMP)
 	$(PY) -m pipeline score --gold $(GOLD) --pred $(PRED) --out outputs
 
+# Accuracy on texts the rules were not written from: the dev set (used to generalise them) and the
+# held-out set (never used for tuning).
+score-unseen: $(STAMP)
+	for set in dev heldout; do \
+	  $(PY) -m pipeline extract tests/data/$$set -o outputs/$$set/extractions.jsonl --no-progress && \
+	  $(PY) -m pipeline score --gold tests/data/$$set/gold --pred outputs/$$set/extractions.jsonl --out outputs/$$set; \
+	done
+
 report: $(STAMP)
 	$(PY) -m pipeline report --pred $(PRED) --gold $(GOLD) -o outputs/report.html
 
@@ -34,4 +42,4 @@ bench: $(STAMP)
 	$(PY) -m pipeline.bench
 
 clean:
-	rm -rf outputs/*.jsonl outputs/*.json outputs/*.md outputs/*.html outputs/*.png
+	rm -rf outputs/*.jsonl outputs/*.json outputs/*.md outputs/*.html outputs/*.png outputs/dev outputs/heldout

@@ -52,22 +52,25 @@ def check_inputs(inputs: Iterable[str]) -> int:
     Returns how many documents the paths hold, as far as that is known without reading (-1 if not)."""
     count = 0
     for name in inputs:
-        if name == "-":
-            count = -1
-            continue
-        path = Path(name)
-        if not path.exists():
-            raise InputError(f"{name}: no such file or directory")
-        if path.is_dir():
-            files = _text_files(path)
-            if not files:
-                raise InputError(f"{name}: directory contains no .txt file")
-            count = count + len(files) if count >= 0 else -1
-        elif path.suffix == ".jsonl":
-            count = -1
-        elif count >= 0:
-            count += 1
+        files = _expand(name)
+        known = files is not None and not (len(files) == 1 and files[0].suffix == ".jsonl")
+        count = count + len(files) if known and count >= 0 else -1
     return count
+
+
+def _expand(name: str) -> list[Path] | None:
+    """The files an input names (None for stdin), or a one-line error."""
+    if name == "-":
+        return None
+    path = Path(name)
+    if not path.exists():
+        raise InputError(f"{name}: no such file or directory")
+    if not path.is_dir():
+        return [path]
+    files = _text_files(path)
+    if not files:
+        raise InputError(f"{name}: directory contains no .txt file")
+    return files
 
 
 def _text_files(directory: Path) -> list[Path]:
@@ -76,23 +79,16 @@ def _text_files(directory: Path) -> list[Path]:
 
 def read_inputs(inputs: Iterable[str]) -> Iterator[RawDocument]:
     for name in inputs:
-        if name == "-":
+        files = _expand(name)
+        if files is None:
             yield from _read_stream(sys.stdin.buffer, "-")
             continue
-        path = Path(name)
-        if not path.exists():
-            raise InputError(f"{name}: no such file or directory")
-        if path.is_dir():
-            files = _text_files(path)
-            if not files:
-                raise InputError(f"{name}: directory contains no .txt file")
-            for file in files:
-                yield _read_text_file(file)
-        elif path.suffix == ".jsonl":
-            with path.open("rb") as stream:
-                yield from _read_jsonl(stream, display_path(path))
-        else:
-            yield _read_text_file(path)
+        for path in files:
+            if path.suffix == ".jsonl":
+                with path.open("rb") as stream:
+                    yield from _read_jsonl(stream, display_path(path))
+            else:
+                yield _read_text_file(path)
 
 
 def _read_text_file(path: Path) -> RawDocument:

@@ -50,6 +50,8 @@ def _word_check(vocabulary: frozenset[str], lookups) -> WordCheck:
 
     def is_word(word: str) -> bool:
         # The tables miss a few common nouns as such ("ligne") but know an inflected form.
-        return any(w in vocabulary or w in forms for w in (word, word + "s", word + "e", word + "es"))
+        if word in vocabulary or word in forms:
+            return True
+        return len(word) >= 4 and any(w in vocabulary or w in forms for w in (word + "s", word + "e", word + "es"))
 
     return is_word

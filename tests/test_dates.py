@@ -106,6 +106,27 @@ EXAMPLES = [
     ("weekday", "Le conseil se réunira mardi pour trancher.", None, []),
     ("relative_unknown", "Les ventes avaient baissé l'an dernier et hier encore.", None, []),
     ("that_year", "Cette année-là, la banque avait frôlé la faillite.", PUB, []),
+    # back-references to the last year written before them (not to published); none before: no DATE
+    ("same_year_quarter", "Le projet, lancé en mai 2018, a été validé au troisième trimestre de la même année.", None,
+     [("mai 2018", "2018-05", None), ("troisième trimestre de la même année", "2018-Q3", None)]),
+    ("same_year_quarter_published", "Signé en mars 2019, l'accord a été bouclé au deuxième semestre de la même année.",
+     PUB, [("mars 2019", "2019-03", None), ("deuxième semestre de la même année", "2019-H2", None)]),
+    ("same_year_alone", "La banque a perdu 2 millions en 2011. La même année, elle a changé de PDG.", PUB,
+     [("2011", "2011", None), ("même année", "2011", None)]),
+    ("this_same_year", "Le fonds vise l'équilibre d'ici 2030 ; sa rivale perdra de l'argent cette même année.", None,
+     [("2030", "2030", "BEFORE"), ("cette même année", "2030", None)]),
+    ("that_year_anchored", "En 2008, le groupe a été nationalisé. Cette année-là, la banque avait frôlé la faillite.", PUB,
+     [("2008", "2008", None), ("Cette année-là", "2008", None)]),
+    ("next_year_chain", "Fondée en 2012, la société est rachetée l'année suivante, puis cédée fin de cette année-là.",
+     None, [("2012", "2012", None), ("année suivante", "2013", None), ("fin de cette année-là", "2013", "END")]),
+    ("month_next_year", "Le site ferme en 2020 et rouvre en juin de l'année suivante.", None,
+     [("2020", "2020", None), ("juin de l'année suivante", "2021-06", None)]),
+    ("season_same_year", "Le chantier démarre en 2015 ; à l'été de la même année, il s'arrête.", None,
+     [("2015", "2015", None), ("été de la même année", "2015-SU", None)]),
+    ("quarter_no_year_before", "Le titre a reculé au quatrième trimestre de la même année.", None, []),
+    ("quarter_without_tie", "Lancé en juin 2016, le produit sera rentable au quatrième trimestre.", None,
+     [("juin 2016", "2016-06", None), ("quatrième trimestre", "XXXX-Q4", None)]),
+    ("same_but_not_year", "Il occupe le même poste en 2019 que la même équipe.", None, [("2019", "2019", None)]),
 ]
 
 

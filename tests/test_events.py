@@ -47,6 +47,25 @@ EXAMPLES = [
     # debt raised is a funding round; the lenders are its investors
     ("CoreWeave a levé 7 milliards de dollars de dette auprès de Blackstone.",
      [("investment", "CoreWeave", ["Blackstone"], 7_000_000_000, "USD", "exact")]),
+    # a verb phrase, an object behind its description, a price past an apposition, a conversion left out
+    ("Le groupe Norvane a mis la main sur le fabricant suédois Kvarn, un spécialiste des pompes, pour "
+     "300 millions de couronnes (environ 26 millions d'euros).",
+     [("acquisition", "Kvarn", "Norvane", 26_000_000, "EUR", "approx")]),  # couronnes unknown: the euro figure
+    ("Le groupe Norvane s'est offert le fabricant suédois Kvarn AB pour 26 millions d'euros (environ "
+     "300 millions de dollars).",
+     [("acquisition", "Kvarn AB", "Norvane", 26_000_000, "EUR", "exact")]),
+    # a stake taken, by percentage
+    ("Le fonds Eurazeo vient de prendre 12 % de la jeune pousse lilloise Tesselle pour 8 millions d'euros.",
+     [("investment", "Tesselle", ["Eurazeo"], 8_000_000, "EUR", "exact")]),
+    # a round noun: its raiser is the announcing company, its investors those who lead and join it
+    ("La start-up Pennylane annonce une levée de fonds de 15 millions d'euros menée par Sequoia.",
+     [("investment", "Pennylane", ["Sequoia"], 15_000_000, "EUR", "exact")]),
+    # a sale: the buyer follows "à"
+    ("Le groupe Vantor a cédé sa filiale Quelia au groupe Capgemini pour 270 millions d'euros.",
+     [("acquisition", "Quelia", "Capgemini", 270_000_000, "EUR", "exact")]),
+    # a valuation stated by a participle before its company
+    ("Valorisée 1 milliard d'euros, la start-up Pennylane recrute.",
+     [("valuation", "Pennylane", None, 1_000_000_000, "EUR", "exact")]),
     # backing without an amount
     ("Soutenue par Google et Amazon, la société Hextal accélère son développement.",
      [("investment", "Hextal", ["Google", "Amazon"], None, None, None)]),
@@ -60,6 +79,9 @@ NOT_EVENTS = [
     "Si Apple rachetait Mistral AI, le paysage changerait.",
     "Apple va-t-elle racheter Mistral AI pour 10 milliards de dollars ?",
     "Apple n'investira pas dans Mistral AI cette année.",
+    "Le groupe Vantor a renoncé à investir 50 millions d'euros dans la société Quelia.",
+    "Les analystes de Jefferies jugent que le rachat de la société Quelia renforcera les marges.",
+    "La capitalisation du groupe Vantor pourrait dépasser 5 milliards d'euros si la demande repart.",
 ]
 
 
@@ -98,3 +120,20 @@ def test_canonical_names_are_shared_with_entities(extract):
     record = extract("La start-up Anthropic a été valorisée à 60 milliards de dollars. Amazon a investi "
                      "4 milliards de dollars dans la startup.", published="2025-03-14")
     assert {e["target"] for e in record["events"]} == {"Anthropic"}
+
+
+def test_a_headline_restates_the_body_even_with_a_converted_figure(extract):
+    text = ("Télécoms : Orange met la main sur Kelvane pour 2 milliards d'euros\n"
+            "Orange a annoncé le rachat de Kelvane pour 1,7 milliard de livres sterling, soit environ "
+            "2 milliards d'euros.\n")
+    events = events_of(extract, text)
+    assert [(e["target"], e["acquirer"], e["value"], e["currency"]) for e in events] == [
+        ("Kelvane", "Orange", 1_700_000_000, "GBP")]
+
+
+def test_a_total_stated_later_belongs_to_the_investors_it_sums(extract):
+    text = ("Renault investira 200 millions d'euros dans Verkor, tandis que Stellantis investira 100 millions "
+            "d'euros dans la société. Selon la presse, l'investissement de 300 millions d'euros porte la "
+            "valorisation de Verkor à 2 milliards d'euros.")
+    joint = [e for e in events_of(extract, text) if e["value"] == 300_000_000]
+    assert [(e["target"], sorted(e["investors"])) for e in joint] == [("Verkor", ["Renault", "Stellantis"])]

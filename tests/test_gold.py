@@ -1,6 +1,8 @@
-"""Mechanical checks on the hand-labelled gold (seeds/gold/*.jsonl) against FORMAT.md and GOLD.md.
+"""Mechanical checks on every hand-labelled gold set against FORMAT.md and GOLD.md: the seeds (seeds/gold),
+the dev set used to generalise the rules (tests/data/dev) and the held-out set kept away from rule tuning
+(tests/data/heldout).
 
-These check shape and consistency only; the labelling decisions themselves are written up in seeds/gold/README.md.
+These check shape and consistency only; the labelling decisions are written up in each set's gold/README.md.
 """
 import datetime
 import json
@@ -9,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-GOLD_FILES = sorted((SEEDS / "gold").glob("*.jsonl"))
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+TEXT_SETS = [SEEDS, ROOT / "tests" / "data" / "dev", ROOT / "tests" / "data" / "heldout"]
+GOLD_FILES = sorted(path for texts in TEXT_SETS for path in (texts / "gold").glob("*.jsonl"))
 
 NAME_LABELS = {"PER", "ORG", "LOC", "MISC"}
 LABELS = NAME_LABELS | {"MONEY", "DATE", "PERCENT"}
@@ -62,7 +66,7 @@ def load(path):
     return json.loads(lines[0])
 
 
-@pytest.fixture(scope="module", params=GOLD_FILES, ids=lambda p: p.stem)
+@pytest.fixture(scope="module", params=GOLD_FILES, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def gold(request):
     return load(request.param), request.param
 
@@ -72,16 +76,18 @@ def test_timex3_pattern(value, valid):
     assert is_timex3(value) is valid
 
 
-def test_one_gold_file_per_seed():
-    seeds = sorted(p.stem for p in SEEDS.glob("*.txt"))
-    assert seeds and [p.stem for p in GOLD_FILES] == seeds
+@pytest.mark.parametrize("texts", TEXT_SETS, ids=lambda p: p.name)
+def test_one_gold_file_per_text(texts):
+    names = sorted(p.stem for p in texts.glob("*.txt"))
+    assert names and sorted(p.stem for p in (texts / "gold").glob("*.jsonl")) == names
 
 
 def test_record_fields(gold):
     record, path = gold
+    texts = path.parent.parent  # gold files live in <texts>/gold/
     assert record["id"] == path.stem
-    assert (SEEDS / f"{record['id']}.txt").is_file()
-    assert record["source"] == f"seeds/{record['id']}.txt"
+    assert (texts / f"{record['id']}.txt").is_file()
+    assert record["source"] == f"{texts.relative_to(ROOT).as_posix()}/{record['id']}.txt"
     assert record["published"] is None or is_timex3(record["published"]) and DAY.fullmatch(record["published"])
     assert isinstance(record["text"], str) and record["text"]
     for repair in record["repairs"]:

@@ -180,6 +180,51 @@ def test_money_and_percent(blank_nlp, text, expected):
     assert found(blank_nlp(text)) == expected
 
 
+# Bare "livres" and "francs" (models/money.yaml, bare_currencies): (sentence, published, expected).
+BARE_EXAMPLES = [
+    ("Le club londonien a été cédé pour 85 millions de livres.", None, [M("85 millions de livres", 85000000, "GBP")]),
+    ("La chaîne a perdu 1,5 milliard de livres, contre 900 millions un an plus tôt.", None,
+     [M("1,5 milliard de livres", 1500000000, "GBP"), M("900 millions", 900000000, "GBP")]),
+    ("Le fonds apportera jusqu'à 30 millions de livres.", None, [M("30 millions de livres", 30000000, "GBP", "up_to")]),
+    ("Le prix irait de 2 à 3 milliards de livres.", None,
+     [M("2 à 3 milliards de livres", 2000000000, "GBP", "range", 3000000000)]),
+    ("Les recettes fiscales atteignent 12 milliards de livres turques.", None,
+     [M("12 milliards de livres turques", 12000000000, "TRY")]),
+    ("La maison zurichoise gère 95 milliards de francs d'actifs.", None,
+     [M("95 milliards de francs", 95000000000, "CHF")]),
+    ("Le groupe genevois vise 40 millions de francs de synergies, contre 25 millions prévus.", None,
+     [M("40 millions de francs", 40000000, "CHF"), M("25 millions", 25000000, "CHF")]),
+    ("La banque de Yaoundé, qui prête en francs CFA au Cameroun, a levé 2 milliards de francs.", None,
+     [M("2 milliards de francs", 2000000000, "XAF")]),
+    ("L'opérateur sénégalais, coté en francs CFA, a investi 60 milliards de francs.", None,
+     [M("60 milliards de francs", 60000000000, "XOF")]),
+    ("En 1997, l'État avait injecté 20 milliards de francs dans la banque.", None,
+     [M("20 milliards de francs", 20000000000, "FRF")]),
+    ("L'État avait injecté 20 milliards de francs dans la banque.", "1998-04-02",
+     [M("20 milliards de francs", 20000000000, "FRF")]),
+    # the text does not tell which franc: the amount is kept, currency null
+    ("L'État avait injecté 20 milliards de francs dans la banque.", None, [M("20 milliards de francs", 20000000000, None)]),
+    ("La holding a versé 3 millions de francs, contre 2 millions un an plus tôt.", "2021-06-01",
+     [M("3 millions de francs", 3000000, None)]),
+    # not money: books, people, a plain figure
+    ("Il a écrit trois livres sur la finance.", None, []),
+    ("Des livres de cuisine se vendent en gare.", None, []),
+    ("L'éditeur a vendu 7 millions de livres l'an dernier.", None, []),
+    ("La maison d'édition a imprimé 2 millions de livres de poche.", None, []),
+    ("Le roman compte 5 millions de livres vendus en Europe.", None, []),
+    ("La bibliothèque possède 20 000 livres anciens.", None, []),
+    ("Le film suit 20 francs-tireurs dans la Résistance.", "1999-01-01", []),
+    ("Le film réunit 3 millions de francs-maçons selon l'auteur.", "1999-01-01", []),
+]
+
+
+@pytest.mark.parametrize("text, published, expected", BARE_EXAMPLES, ids=[t for t, _, _ in BARE_EXAMPLES])
+def test_bare_livres_and_francs(blank_nlp, text, published, expected):
+    doc = blank_nlp.make_doc(text)
+    doc._.published = published
+    assert found(blank_nlp.get_pipe(FACTORY)(doc)) == expected
+
+
 def test_rule_ids_travel(blank_nlp):
     doc = blank_nlp("Il a levé 5 millions d'euros, contre 3 millions, soit entre 2 et 4 % de plus.")
     assert [e._.rule for e in doc.ents] == ["money.amount", "money.ellipsis", "percent.figure"]

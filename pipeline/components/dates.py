@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from .. import lexicons
-from ..normalize.timex import clean, to_timex
+from ..normalize.timex import anaphor, clean, to_timex
 from .spans import overlaps, register_extensions, set_entities
 
 # spaCy refuses "." in factory names (E853), so the house name fr_finance.dates.v1 is spelt with underscores.
@@ -28,6 +28,9 @@ LABEL = "DATE"
 KEEP_LABELS = ("MONEY", "PERCENT")  # set by the amounts component before us; a date never overrides them
 REFERENCE = re.compile(r"@(\w+)")
 CONTEXT_TOKENS = 6  # enough tokens before a span to hold "aux alentours de la"
+WRITTEN_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+# A period without a year may go on with a back-reference to one: "au quatrième trimestre | de la même année".
+TAIL_GRANULARITIES = ("day", "month", "quarter", "season")
 # Every pattern holds a figure, a word of these lists or a "mi-" word; the Matcher only runs around them.
 ANCHOR_LISTS = ("month_names", "month_abbrevs", "seasons", "decade_words", "decade_noun", "quarter_words",
                 "half_words", "relative_days", "relative_units")
@@ -64,6 +67,14 @@ class DateRecognizer:
         self.anchor = re.compile(rf"\d|^(?:{anchor_words})$|^{self.words['part_prefix']}")
         self.is_anchor: dict[int, bool] = {}  # by LOWER hash, filled as words are met
         self.reach = max(len(row["pattern"]) for row in self.rows.values())
+        words = self.words
+        units = _alternation(words["anaphor_units"])
+        determiners = _alternation(words["anaphor_determiners"]).replace("'", "['’]")
+        self.tail = re.compile(  # "de la même année", "de cette année-là", "de l'année suivante"
+            rf"[^\S\n]+(?:de|d['’])[^\S\n]*(?:{determiners})[^\S\n]*"
+            rf"(?:(?:{_alternation(words['anaphor_same'])})[^\S\n]+(?:{units})(?:{_alternation(words['anaphor_that'])})?"
+            rf"|(?:{units})(?:{_alternation(words['anaphor_that'])}|[^\S\n]+(?:{_alternation(words['anaphor_shifts'])})))"
+            r"(?![\w-])", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.published
@@ -74,16 +85,21 @@ class DateRecognizer:
         candidates = [span for span in candidates
                       if not any(overlaps(span, e) for e in kept) and self._accepts(span, rules[span.start, span.end])]
         spans = []
+        last_year = None  # the last year written out or referred back to, for "la même année"
         for span in filter_spans(candidates):
             rule = rules[span.start, span.end]
+            span = self._with_tail(span, rule) or span
             lead = self._bound_before(doc, span)
-            timex = to_timex(f"{lead} {span.text}" if lead else span.text, published)
-            if timex is None:  # a relative date without a publication date
+            text = f"{lead} {span.text}" if lead else span.text
+            timex = to_timex(text, published, last_year) if anaphor(span.text) else to_timex(text, published)
+            if timex is None:  # a relative date without a publication date, a back-reference without a year
                 continue
             date = Span(doc, span.start, span.end, label=LABEL)
             date._.value, date._.mod = timex
             date._.rule = rule
             spans.append(date)
+            if (WRITTEN_YEAR.search(span.text) or anaphor(span.text)) and timex[0][:4].isdigit():
+                last_year = timex[0][:4]  # "l'année suivante … cette année-là" chain on
         set_entities(doc, spans)
         return doc
 
@@ -184,6 +200,19 @@ class DateRecognizer:
         if before is not None and before.is_digit and len(before) <= 3 and before.whitespace_:
             return False  # "1 2000": a thousands group
         return True
+
+    def _with_tail(self, span: Span, rule: str) -> Span | None:
+        """The span stretched over a back-reference to a year after it, or None."""
+        if self.rows[rule]["granularity"] not in TAIL_GRANULARITIES or WRITTEN_YEAR.search(span.text):
+            return None
+        doc = span.doc
+        tail = self.tail.match(doc.text, span.end_char)
+        if tail is None:
+            return None
+        longer = doc.char_span(span.start_char, tail.end(), alignment_mode="expand")
+        if longer is None or any(e.label_ in KEEP_LABELS and overlaps(longer, e) for e in doc.ents):
+            return None
+        return longer
 
     def _bound_before(self, doc: Doc, span: Span) -> str | None:
         """The bound word right before the span ("d'ici", "jusqu'en"), cleaned, or None."""

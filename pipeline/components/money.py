@@ -120,6 +120,9 @@ class MoneyGrammar:
                         rf"{SP}+{DE}{SP}*")
         half = rf"(?P<half>{SP}+{_alternation(data['half_suffix']['forms'])})"
         cur_sep = rf"(?:{SP}+{DE}{SP}*|{SP}*)"
+        # bare "livres"/"francs" only after a scale word and "de"; never "francs-tireurs"
+        bare_names = (_alternation((n for e in data.get("bare_currencies", []) for n in e["names"]), bounded=False)
+                + r"(?![\w-])")
         qualifier = _alternation((f for q in data["qualifiers"] for f in q["forms"]), bounded=False)
 
         led = [r for r in data["ranges"] if r.get("lead")]
@@ -134,9 +137,10 @@ class MoneyGrammar:
             rf"(?P<pre>{prefix}{SP}?)?"
             rf"(?P<num>{approx_count}|{FIGURE}|{number_words})"
             rf"(?:{SP}*(?P<scale>{scale}){half}?)?"
-            rf"(?:{cur_sep}(?P<cur>{currency}))?"
+            rf"(?:{cur_sep}(?P<cur>{currency})|{SP}+{DE}{SP}*(?(scale)(?P<bare>{bare_names})|(?!)))?"
             rf"(?P<range>{join}(?P<pre2>{prefix}{SP}?)?(?P<num2>{FIGURE}|{number_words})"
-            rf"(?:{SP}*(?P<scale2>{scale}))?(?:{cur_sep}(?P<cur2>{currency}))?"
+            rf"(?:{SP}*(?P<scale2>{scale}))?"
+            rf"(?:{cur_sep}(?P<cur2>{currency})|{SP}+{DE}{SP}*(?(scale2)(?P<bare2>{bare_names})|(?!)))?"
             # the second figure must look like money; after a currency, with its own currency
             rf"(?(cur)(?(cur2)|(?!))|(?(scale2)|(?(cur2)|(?!)))))?"
             rf"(?(pre)|(?(scale)|(?(cur)|(?(range)|(?!))))))"
@@ -164,11 +168,13 @@ class MoneyGrammar:
         return rf"(?<!\w)(?=[\d+\-−±{first}])(?:{percent}|{money}|{money_vague})"
 
     # ----- reading --------------------------------------------------------------------------
-    def scan(self, text: str, *, carry_currency: str = "sentence") -> list[Found]:
-        """Every amount and percentage in `text`, in order.
+    def scan(self, text: str, *, carry_currency: str = "sentence", published: str | None = None) -> list[Found]:
+        """Every amount and percentage in `text`, in order; `published` helps to tell which franc.
 
         >>> [(f.value, f.currency, f.qualifier) for f in grammar().scan("Il a levé plus de 2,5 Md€.")]
         [(2500000000, 'EUR', 'more_than')]
+        >>> [(f.value, f.currency) for f in grammar().scan("Il a levé 5 millions de francs, contre 3 millions.", published="1999-02-01")]
+        [(5000000, 'FRF'), (3000000, 'FRF')]
         """
         boundary = CARRY_BOUNDARIES.get(carry_currency)
         found: list[Found] = []
@@ -177,10 +183,10 @@ class MoneyGrammar:
             if match.group("percent") is not None:
                 found.append(self._percent(match))
                 continue
-            item = self._vague(match) if match.group("vague") is not None else self._money(match)
+            item = self._vague(match) if match.group("vague") is not None else self._money(match, text, published)
             if item is None:
                 continue
-            if item.currency is None:
+            if item.currency is None and not self._bare_name(match):
                 carried = (boundary is not None and last_currency is not None
                            and not boundary.search(text, last_end, match.start()))
                 if not (carried and self._carries(text, match)):
@@ -204,7 +210,19 @@ class MoneyGrammar:
         return Found(start, match.end("vague"), "MONEY", None, "money.vague",
                      currency=amounts.currency_code(match.group("vcur"), self.lexicon), qualifier="approx")
 
-    def _money(self, match: re.Match) -> Found | None:
+    @staticmethod
+    def _bare_name(match: re.Match) -> str | None:
+        return match.group("bare") or match.group("bare2") if match.group("vague") is None else None
+
+    def _bare_currency(self, match: re.Match, name: str, text: str, published: str | None) -> str | None | bool:
+        """Code of a bare "livres"/"francs" (None: the text does not tell), or False when it counts books."""
+        before = re.findall(r"[^\W\d_]+", text[max(0, match.start() - 40):match.start()])
+        if amounts.bare_vetoed(name, before[-1] if before else "", text[match.end():match.end() + 40], self.lexicon):
+            return False
+        return amounts.bare_currency(name, text, sentence_around(text, match.start(), match.end()), published,
+                                     self.lexicon)
+
+    def _money(self, match: re.Match, text: str = "", published: str | None = None) -> Found | None:
         group = match.group
         scale = group("scale")
         count = group("count")
@@ -219,7 +237,12 @@ class MoneyGrammar:
             return None  # "un dollar fort", "un euro numérique": not an amount
         currency = next((amounts.currency_code(c, self.lexicon)
                          for c in (group("cur"), group("pre"), group("cur2"), group("pre2")) if c), None)
-        if currency is None:
+        bare = self._bare_name(match)
+        if currency is None and bare:
+            currency = self._bare_currency(match, bare, text, published)
+            if currency is False:
+                return None
+        elif currency is None:
             entry = amounts.scale_of(scale or group("scale2") or "", self.lexicon)
             if entry is None or entry.needs_currency:
                 return None
@@ -271,7 +294,9 @@ class MoneyRecognizer:
         self.carry_currency = carry_currency
 
     def __call__(self, doc: Doc) -> Doc:
-        items = self.grammar.scan(doc.text, carry_currency=self.carry_currency)
+        published = doc._.published
+        items = self.grammar.scan(doc.text, carry_currency=self.carry_currency,
+                                  published=str(published) if published else None)
         split_at_boundaries(doc, [(item.start, item.end) for item in items])
         spans = []
         for item in items:
@@ -288,6 +313,14 @@ class MoneyRecognizer:
         if spans:
             set_entities(doc, spans)
         return doc
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end] (cut at the same stops as the currency carry)."""
+    boundary = CARRY_BOUNDARIES["sentence"]
+    stops = [m.end() for m in boundary.finditer(text, max(0, start - 600), start)]
+    after = boundary.search(text, end)
+    return text[stops[-1] if stops else max(0, start - 600):after.start() if after else len(text)]
 
 
 def split_at_boundaries(doc: Doc, ranges: list[tuple[int, int]]) -> None:

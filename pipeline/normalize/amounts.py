@@ -252,6 +252,91 @@ def approx_count_value(noun: str, lexicon: str = LEXICON) -> int | None:
     return found[0] if found else None
 
 
+# A calendar year in running text, not a thousands group ("2 000 milliards").
+_YEAR = re.compile(r"(?<!\d[ \u00a0\u202f.,])(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d]|[.,]\d)")
+
+
+@dataclass(frozen=True)
+class BareRule:
+    code: str
+    cues: tuple[re.Pattern, ...]  # each must find one of its words in the document
+    before_year: int | None
+
+
+@dataclass(frozen=True)
+class BareCurrency:
+    id: str
+    not_followed_by: re.Pattern | None
+    not_preceded_by: frozenset[str]
+    rules: tuple[BareRule, ...]
+
+
+def _words_regex(words: list[str], *, ignore_case: bool) -> re.Pattern:
+    body = "|".join(form_pattern(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I if ignore_case else 0)
+
+
+@lru_cache(maxsize=None)
+def bare_currencies(lexicon: str = LEXICON) -> dict[str, BareCurrency]:
+    """Bare "livres"/"francs" entries of the lexicon, by lower-case name."""
+    entries: dict[str, BareCurrency] = {}
+    for entry in lexicons.require_ids(lexicons.load(lexicon).get("bare_currencies", []), f"{lexicon} bare_currencies"):
+        rules = tuple(BareRule(rule["code"], tuple(_words_regex(group, ignore_case=False) for group in rule.get("cues", [])),
+                               rule.get("before_year"))
+                      for rule in entry["rules"])
+        after = entry.get("not_followed_by")
+        bare = BareCurrency(entry["id"], _words_regex(after, ignore_case=True) if after else None,
+                            frozenset(w.lower() for w in entry.get("not_preceded_by", [])), rules)
+        for name in entry["names"]:
+            entries[name.lower()] = bare
+    return entries
+
+
+def bare_vetoed(name: str, word_before: str, text_after: str, lexicon: str = LEXICON) -> bool:
+    """True when the words around a bare "livres" say it counts books, not pounds.
+
+    >>> bare_vetoed("livres", "a", " ont été vendus"), bare_vetoed("livres", "vendu", ""), bare_vetoed("livres", "levé", " vendus")
+    (False, True, True)
+    """
+    entry = bare_currencies(lexicon)[name.lower()]
+    if word_before.lower() in entry.not_preceded_by:
+        return True
+    return bool(entry.not_followed_by and entry.not_followed_by.match(text_after.lstrip()))
+
+
+def bare_currency(name: str, document: str, sentence: str = "", published: str | None = None,
+                  lexicon: str = LEXICON) -> str | None:
+    """ISO code of a bare "livres"/"francs" after an amount, from what the document tells; None when nothing does.
+
+    >>> bare_currency("livres", "")
+    'GBP'
+    >>> bare_currency("francs", "La banque genevoise a publié ses comptes.")
+    'CHF'
+    >>> bare_currency("francs", "Le Cameroun emprunte en francs CFA."), bare_currency("francs", "Dakar paie en francs CFA.")
+    ('XAF', 'XOF')
+    >>> bare_currency("francs", "", "En 1998, Paris a payé 3 milliards de francs."), bare_currency("francs", "", "", "2000-05-30")
+    ('FRF', 'FRF')
+    >>> bare_currency("francs", "", "En 2021, le fonds a levé 3 milliards de francs.", "2021-01-04") is None
+    True
+    """
+    entry = bare_currencies(lexicon)[name.lower()]
+    for rule in entry.rules:
+        if not all(cue.search(document) for cue in rule.cues):
+            continue
+        if rule.before_year is not None and not _year_before(sentence, published, rule.before_year):
+            continue
+        return rule.code
+    return None
+
+
+def _year_before(sentence: str, published: str | None, limit: int) -> bool:
+    """A year of the sentence is before `limit`; with no year in the sentence, the publication year is."""
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    if years:
+        return min(years) < limit
+    return bool(published and published[:4].isdigit() and int(published[:4]) < limit)
+
+
 def percent_value(text: str) -> Number | None:
     """The number of a percentage as written, sign included.
 

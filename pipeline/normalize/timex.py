@@ -59,6 +59,11 @@ def _regexes() -> dict[str, re.Pattern]:
         "this": re.compile(rf"^(?:{this}|{the})(?:\s+|(?<='))({units})(?:\s*-\s*ci)?$"),
         "this_season": re.compile(rf"^(?:{this})\s+({seasons})$"),
         "shifted": re.compile(rf"^(?:(?:{the})\s*)?({units})\s+({_alternation(w['relative_shifts'])})$"),
+        # "[de] la même année", "cette année-là", "l'année suivante" at the end of an expression
+        "anaphor": re.compile(
+            rf"(?:^|\s)(?:(?:de|d')(?:\s+|(?<=')))?(?:(?:{_alternation(w['anaphor_determiners'])})(?:\s+|(?<=')))?"
+            rf"(?:(?P<same>{_alternation(w['anaphor_same'])})\s+)?(?:{_alternation(w['anaphor_units'])})"
+            rf"(?P<that>\s*(?:{_alternation(w['anaphor_that'])}))?(?:\s+(?P<shift>{_alternation(w['anaphor_shifts'])}))?$"),
     }
 
 
@@ -85,8 +90,30 @@ def parse_published(published: str | None) -> date | None:
         return None
 
 
+def anaphor(text: str) -> re.Match | None:
+    """The part of an expression that refers back to an earlier year ("de la même année"), if any.
+
+    >>> [bool(anaphor(t)) for t in ["quatrième trimestre de la même année", "cette année-là", "l'année suivante", "cette année", "fin de l'année"]]
+    [True, True, True, False, False]
+    """
+    match = _regexes()["anaphor"].search(clean(text))
+    return match if match and (match.group("same") or match.group("that") or match.group("shift")) else None
+
+
+def _resolve_anaphor(text: str, anchor_year: str | None) -> str | None:
+    """Replace a back-reference to a year by that year ("juin de la même année", 2016 → "juin 2016");
+    None when there is no year to refer to."""
+    match = anaphor(text)
+    if match is None:
+        return text
+    if not (anchor_year and anchor_year.isdigit()):
+        return None
+    year = int(anchor_year) + (_words()["anaphor_shifts"][match.group("shift")] if match.group("shift") else 0)
+    return f"{text[:match.start()]} {year}".strip()
+
+
 @lru_cache(maxsize=4096)
-def to_timex(text: str, published: str | None = None) -> tuple[str, str | None] | None:
+def to_timex(text: str, published: str | None = None, anchor_year: str | None = None) -> tuple[str, str | None] | None:
     """(TIMEX3 value, mod) of a French date expression; None when it cannot be resolved.
 
     Days, months, years (dateparser reads the calendar part; a month keeps month granularity):
@@ -116,9 +143,18 @@ def to_timex(text: str, published: str | None = None) -> tuple[str, str | None] 
     (('2025-11-18', None), ('2024', None), ('2024-12', None))
     >>> to_timex("fin de la décennie", "2025-11-19"), to_timex("hier") is None
     (('202', 'END'), True)
+
+    Back-references take `anchor_year`, the last year written before them (none: no DATE):
+    >>> to_timex("quatrième trimestre de la même année", None, "2016"), to_timex("cette même année", "2025-11-19", "2028")
+    (('2016-Q4', None), ('2028', None))
+    >>> to_timex("année suivante", None, "2016"), to_timex("fin de cette année-là", None, "2019"), to_timex("même année") is None
+    (('2017', None), ('2019', 'END'), True)
     """
     pub = parse_published(published)
-    rest, bound_mod = _strip_bound(clean(text))
+    text = _resolve_anaphor(clean(text), anchor_year)
+    if text is None:
+        return None
+    rest, bound_mod = _strip_bound(text)
     rest, part_mod = _strip_part(_strip_article(rest))
     rest = _strip_article(rest)
     value = _calendar(rest, pub)
