@@ -37,7 +37,7 @@ report: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
-# Throughput and memory figures (~10 min on 2 cores): prints them, writes outputs/bench.json.
+# Throughput and memory figures (~17 min on 2 cores): prints them, writes outputs/bench.json.
 bench: $(STAMP)
 	$(PY) -m pipeline.bench
 

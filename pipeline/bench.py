@@ -182,13 +182,13 @@ def run(tokens: int, scale: int, seed: int, repeat_short: int) -> dict:
     for kind, n_process in (("bare", 1), ("full", 1), ("bare", 2), ("full", 2)):
         runs[f"{kind}_{n_process}"] = measure(kind, corpus, n_process)
         print(f"  {kind} n_process={n_process}: {runs[f'{kind}_{n_process}']}", file=sys.stderr)
-    tokens = runs["bare_1"]["tokens"]
+    counted = runs["bare_1"]["tokens"]  # the model's own count, used for every configuration
     for figures in runs.values():
-        figures["tokens_per_s"] = round(tokens / figures["seconds"])
+        figures["tokens_per_s"] = round(counted / figures["seconds"])
         figures["cores_used"] = round(figures["cpu_seconds"] / figures["seconds"], 2)
         figures["seconds"], figures["cpu_seconds"] = round(figures["seconds"], 2), round(figures["cpu_seconds"], 2)
         figures.pop("tokens")
-    result["corpus"] = corpus_figures(corpus, tokens)
+    result["corpus"] = corpus_figures(corpus, counted)
     result["throughput"] = runs
     result["ratios"] = {
         "full_vs_bare": _ratio(runs["full_1"]["tokens_per_s"], runs["bare_1"]["tokens_per_s"]),

@@ -37,10 +37,15 @@ def load_pipeline(config_path: Path = CONFIG, models_dir: Path = MODELS_DIR) -> 
     Kept for the process (the pipeline holds no per-document state) and on disk (pipeline/cache.py)."""
     register_extensions()
     overrides = {"paths.models": str(models_dir)}
+    key = pipeline_key(config_path, models_dir)
+    return cache.load_or_assemble(key, lambda: assemble_pipeline(config_path, overrides), overrides)
+
+
+def pipeline_key(config_path: Path = CONFIG, models_dir: Path = MODELS_DIR) -> str:
+    """What the saved pipeline depends on: models/*, the code that assembles it, the versions."""
     files = [config_path, *(p for p in Path(models_dir).iterdir() if p.is_file()),
              *(Path(module.__file__) for module in (cache, french_tokenizer)), Path(__file__)]
-    key = cache.pipeline_key(files, spacy.__version__, SOURCE_MODEL, spacy.util.get_package_version(SOURCE_MODEL))
-    return cache.load_or_assemble(key, lambda: assemble_pipeline(config_path, overrides), overrides)
+    return cache.pipeline_key(files, spacy.__version__, SOURCE_MODEL, spacy.util.get_package_version(SOURCE_MODEL))
 
 
 def assemble_pipeline(config_path: Path, overrides: dict) -> Language:
@@ -88,7 +93,7 @@ def split_text(text: str, max_length: int) -> list[tuple[int, str]]:
 class Extractor:
     def __init__(self, nlp: Language | None = None):
         self.nlp = nlp or load_pipeline()
-        self.is_word = french_words(self.nlp)
+        self.is_word = french_words(self.nlp, cache_key=None if nlp else pipeline_key())
 
     def prepare(self, raw: RawDocument) -> tuple[dict, list[tuple[Doc, int]]]:
         """Repair the text, find `published`, and cut the text into docs ready for the pipeline."""

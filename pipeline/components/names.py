@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -76,6 +78,7 @@ class NameFixer:
         self.lexicon_matcher.add("KNOWN", [nlp.make_doc(form) for form in self.known])
         self.cue_matcher, self.cue_labels = self._build_cues(nlp, data.get("cues", []))
         self._add_nationality_cue(data)
+        self.cue_words, self.cue_reach = _matcher_anchors(nlp, self.cue_matcher, list(self.cue_labels))
         self.first_names = frozenset(data.get("first_names", []))
         self.titles = frozenset(data.get("person_titles", []))
         self.suffixes = frozenset(data.get("company_suffixes", []))
@@ -222,22 +225,31 @@ class NameFixer:
         known = _longest_first(
             (start, end) for _, start, end in self.lexicon_matcher(doc) if not (taken & set(range(start, end)))
         )
+        # Overlaps through token sets, not pairwise (mentions and matches are never empty, and known
+        # ranges do not overlap): a document naming companies often made those loops quadratic.
+        known_at = {i: k for k in known for i in range(*k)}
         result = []
         for mention in mentions:
-            inner = [k for k in known if mention.start <= k[0] and k[1] <= mention.end]
+            around = sorted({known_at[i] for i in range(mention.start, mention.end) if i in known_at})
+            inner = [k for k in around if mention.start <= k[0] and k[1] <= mention.end]
             if inner and (mention.end - mention.start) > max(e - s for s, e in inner):
                 label, _ = self.known[doc[inner[0][0]:inner[0][1]].text]
                 if label == "MISC" and inner[0][0] == mention.start:
                     mention.votes["MISC"] += CUE  # "Claude Opus 4", "Azure Foundry": named after a product
                 result.append(mention)
                 known = [k for k in known if k not in inner]
-            elif not any(_overlap((mention.start, mention.end), k) for k in known):
+                for k in inner:
+                    for i in range(*k):
+                        del known_at[i]
+            elif not around:
                 result.append(mention)
+        covered = {i for m in result for i in range(m.start, m.end)}
         for start, end in known:
             label, _ = self.known[doc[start:end].text]
             end = self._extend_version(doc, end) if label == "MISC" else end
-            if not any(_overlap((start, end), (m.start, m.end)) for m in result):
+            if covered.isdisjoint(range(start, end)):
                 result.append(Mention(start, end, label, Counter({label: LEXICON})))
+                covered.update(range(start, end))
         return sorted(result, key=lambda m: m.start)
 
     def _drop_heading_noise(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -401,10 +413,24 @@ class NameFixer:
                 full.setdefault(tokens[0].text, set()).add(tokens.text)
         return {short: names.pop() for short, names in full.items() if len(names) == 1}
 
+    def _cue_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The cue Matcher's matches, in its order, found on windows around anchor words only (see
+        _matcher_anchors): the name test, a TEXT regex and so a Python call, then runs on a few tokens."""
+        if self.cue_reach is None:
+            return self.cue_matcher(doc)
+        windows: list[tuple[int, int]] = []
+        for index in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self.cue_words)).tolist():
+            start, end = max(0, index - self.cue_reach + 1), min(len(doc), index + self.cue_reach)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+        return [(key, start + s, start + e) for start, end in windows for key, s, e in self.cue_matcher(doc[start:end])]
+
     def _apply_cues(self, doc: Doc, mentions: list[Mention], others: list[Span]) -> None:
         taken = _occupied(others)
         by_token = {i: m for m in mentions for i in range(m.start, m.end)}
-        for key, start, end in self.cue_matcher(doc):
+        for key, start, end in self._cue_matches(doc):
             label, side, weight, only_from, min_tokens, max_tokens = self.cue_labels[self.nlp.vocab.strings[key]]
             index = end - 1 if side == "before" else start
             if index in taken:
@@ -616,9 +642,59 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _matcher_anchors(nlp: Language, matcher: Matcher, keys: list[str]) -> tuple[numpy.ndarray, int | None]:
+    """Anchor words (LOWER hashes) such that every match of every pattern contains one, and the most
+    tokens a match can span; reach None when some pattern has no required word or no bounded length.
+    Of a pattern's required tokens, the one whose words are rarest anchors it: no stop word, then the
+    longer its shortest word the rarer ("société" rather than "la", "PME" rather than "une")."""
+    anchors: set[str] = set()
+    reach = 0
+    for key in keys:
+        for pattern in matcher.get(key)[1]:
+            ops = [token.get("OP", "") for token in pattern]
+            if any(op in ("+", "*") for op in ops):
+                return numpy.array([], dtype="uint64"), None
+            required = [_token_words(token) for token, op in zip(pattern, ops) if op == "" or _min_repeat(op) > 0]
+            required = [words for words in required if words]
+            if not required:
+                return numpy.array([], dtype="uint64"), None
+            anchors |= max(required, key=lambda words: (not words & nlp.Defaults.stop_words, min(map(len, words))))
+            reach = max(reach, sum(_max_repeat(op) for op in ops))
+    hashes = sorted({nlp.vocab.strings.add(word) for word in anchors})
+    return numpy.array(hashes, dtype="uint64"), reach
+
+
+def _token_words(token: dict) -> set[str] | None:
+    """The lower-case words a token spec allows, when it lists them (LOWER, TEXT or ORTH, exact or IN)."""
+    for attr in ("LOWER", "TEXT", "ORTH"):
+        spec = token.get(attr)
+        if isinstance(spec, str):
+            return {spec.lower()}
+        if isinstance(spec, dict) and set(spec) == {"IN"}:
+            return {str(word).lower() for word in spec["IN"]}
+    return None
+
+
+def _min_repeat(op: str) -> int:
+    """How many tokens an OP requires at least: "" 1, "?" 0, "{2,3}" 2; "!" counts as none required."""
+    if op in ("", "?", "!"):
+        return 1 if op == "" else 0
+    return int(op.strip("{}").partition(",")[0] or 0)
+
+
+def _max_repeat(op: str) -> int:
+    if op in ("", "?", "!"):
+        return 1
+    low, comma, high = op.strip("{}").partition(",")
+    return int(high) if high else int(low or 0) if not comma else 10 ** 6  # "{2,}" is unbounded
+
+
 def _longest_first(ranges) -> list[tuple[int, int]]:
+    """Non-overlapping token ranges (matches, never empty), longest first."""
     chosen: list[tuple[int, int]] = []
+    used: set[int] = set()  # tokens of the chosen ranges
     for r in sorted(set(ranges), key=lambda r: (r[0] - r[1], r[0])):
-        if not any(_overlap(r, c) for c in chosen):
+        if used.isdisjoint(range(*r)):
             chosen.append(r)
+            used.update(range(*r))
     return sorted(chosen)
