@@ -1,4 +1,4 @@
-"""Throughput and memory benchmark: `python -m pipeline.bench` (what `make bench` runs).
+"""Throughput and memory benchmark: `python -m fr_finance.bench` (what `make bench` runs).
 
 Builds a varied corpus from seeds/*.txt, then measures, each configuration in its own subprocess so
 that peak memories do not mix:
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import PROJECT_ROOT
-from .io import atomic_writer, dump_jsonl_line, write_text_atomic
+from .read.io import atomic_writer, dump_jsonl_line, write_text_atomic
 
 SEEDS = PROJECT_ROOT / "seeds"
 WORK_DIR = PROJECT_ROOT / "outputs" / "bench"
@@ -51,7 +51,7 @@ def seed_paragraphs(seeds: Path = SEEDS) -> tuple[list[str], list[str]]:
     """Every non-blank line of the seeds without the date headers, raw: the lines of seeds whose text
     needs a mojibake repair apart (an encoding is a property of a whole document, and repair is part
     of the work measured)."""
-    from .repair import fix_mojibake
+    from .read.repair import fix_mojibake
 
     clean, garbled = [], []
     for path in sorted(seeds.glob("*.txt")):
@@ -149,7 +149,7 @@ def measure(kind: str, corpus: Path, n_process: int, batch_size: int = BATCH_SIZ
     """run_child in its own process; its peak RSS (largest process of its tree) from wait4."""
     load_average = os.getloadavg()[0]
     output = WORK_DIR / f"out-{kind}-{n_process}.jsonl"
-    command = [sys.executable, "-m", "pipeline.bench", "--child", kind, "--corpus", str(corpus),
+    command = [sys.executable, "-m", "fr_finance.bench", "--child", kind, "--corpus", str(corpus),
                "--n-process", str(n_process), "--batch-size", str(batch_size), "--child-output", str(output)]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
     stdout = process.stdout.read()
@@ -224,7 +224,7 @@ def short_text(repeat: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         text = Path(tmp) / "court.txt"
         text.write_text(SHORT_TEXT, encoding="utf-8")
-        extract = [sys.executable, "-m", "pipeline", "extract", str(text), "-o", str(Path(tmp) / "out.jsonl")]
+        extract = [sys.executable, "-m", "fr_finance", "extract", str(text), "-o", str(Path(tmp) / "out.jsonl")]
         wall_time(extract)  # make sure the cache holds this pipeline
         warm = [wall_time(extract) for _ in range(repeat)]
         cold = wall_time(extract, env={**os.environ, "FR_FINANCE_CACHE": str(Path(tmp) / "cache")})
@@ -292,7 +292,7 @@ def report(result: dict, scale: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m fr_finance.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=MIN_TOKENS, help=f"size of the corpus (default {MIN_TOKENS:,})")
     parser.add_argument("--scale", type=int, default=10, help="size of the large corpus, in 1x corpora (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the corpus")

@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline extract|score|report ...`."""
+"""Command line: `python -m fr_finance extract|score|report ...`."""
 from __future__ import annotations
 
 import argparse
@@ -6,13 +6,13 @@ import sys
 from contextlib import nullcontext
 from typing import Iterable, Sequence
 
-from .io import InputError, atomic_writer, check_inputs, dump_jsonl_line, read_inputs
+from .read.io import InputError, atomic_writer, check_inputs, dump_jsonl_line, read_inputs
 
 PROGRESS_MIN_DOCS = 5  # below this a progress bar is noise
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    parser = argparse.ArgumentParser(prog="fr-finance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     extract = commands.add_parser("extract", help="texts → JSONL records (entities, amounts, dates, events)")
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_extract(args: argparse.Namespace) -> int:
     expected = check_inputs(args.inputs)  # a bad path fails before the slow model load
-    from .extractor import Extractor  # heavy import, once the arguments are known to be sane
+    from .engines.extractor import Extractor  # heavy import, once the arguments are known to be sane
 
     records = Extractor().records(read_inputs(args.inputs), n_process=args.n_process, batch_size=args.batch_size)
     if not args.no_progress and (expected < 0 or expected > PROGRESS_MIN_DOCS):
@@ -73,14 +73,14 @@ def write_records(records: Iterable[dict], output: str | None, facts: str | None
             if facts:
                 stated.append({"id": record["id"], "events": record["events"]})
     if facts:
-        from .facts import build_facts
+        from .records.facts import build_facts
 
         with atomic_writer(facts) as out:
             out.writelines(dump_jsonl_line(fact) for fact in build_facts(stated))
 
 
 def run_score(args: argparse.Namespace) -> int:
-    from .score import run_score as score_and_report
+    from .evaluate.score import run_score as score_and_report
 
     _require_paths(args.gold, args.pred)
     score_and_report(args.gold, args.pred, args.out)
@@ -90,8 +90,8 @@ def run_score(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .report import write_report
-    from .score import load_gold, read_jsonl, score
+    from .evaluate.report import write_report
+    from .evaluate.score import load_gold, read_jsonl, score
 
     _require_paths(args.pred, *(p for p in (args.gold, args.facts, args.score) if p))
     figures = args.score

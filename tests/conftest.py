@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.french_tokenizer import import_french
+from fr_finance.nlp.french_tokenizer import import_french
 
 import_french()  # spacy.blank("fr") and the pipeline: spaCy's French data without its 5 s regex compile
 
@@ -8,7 +8,7 @@ import_french()  # spacy.blank("fr") and the pipeline: spaCy's French data witho
 @pytest.fixture(scope="session")
 def extractor():
     """The full pipeline, loaded once for every integration test."""
-    from pipeline.extractor import Extractor
+    from fr_finance.engines.extractor import Extractor
 
     return Extractor()
 
@@ -16,7 +16,7 @@ def extractor():
 @pytest.fixture(scope="session")
 def extract(extractor):
     """text → record, through the whole pipeline."""
-    from pipeline.io import RawDocument
+    from fr_finance.read.io import RawDocument
 
     def run(text, published=None, doc_id="t"):
         raw = RawDocument(id=doc_id, source="-", text=text, published=published)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from pipeline import cache
+from fr_finance.nlp import cache
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -83,8 +83,9 @@ def test_computed_value_is_kept(cache_dir):
 @pytest.mark.integration
 def test_cached_pipeline_gives_the_assembled_pipeline_records(extractor):
     """The saved pipeline (word strings dropped, grouped token_match) changes no record."""
-    from pipeline.extractor import CONFIG, MODELS_DIR, Extractor, assemble_pipeline
-    from pipeline.io import read_inputs
+    from fr_finance.engines.extractor import Extractor
+    from fr_finance.nlp.load import CONFIG, MODELS_DIR, assemble_pipeline
+    from fr_finance.read.io import read_inputs
 
     assembled = Extractor(assemble_pipeline(CONFIG, {"paths.models": str(MODELS_DIR)}))
     assert len(extractor.nlp.vocab.strings) < len(assembled.nlp.vocab.strings) / 10

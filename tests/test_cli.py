@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.extractor import split_text
+from fr_finance.cli import main
+from fr_finance.engines.extractor import split_text
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.integration
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def seed_records(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "extractions.jsonl"
-    subprocess.run([sys.executable, "-m", "pipeline", "extract", "seeds", "-o", str(out)],
+    subprocess.run([sys.executable, "-m", "fr_finance", "extract", "seeds", "-o", str(out)],
                    cwd=ROOT, check=True, capture_output=True)
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
@@ -77,7 +77,7 @@ def test_long_text_is_cut_at_boundaries_with_valid_offsets(extractor):
     saved = nlp.max_length
     nlp.max_length = 500
     try:
-        from pipeline.io import RawDocument
+        from fr_finance.read.io import RawDocument
         record = next(extractor.records([RawDocument("long", "-", text)]))
     finally:
         nlp.max_length = saved

@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from pipeline.components.dates import FACTORY
+from fr_finance.nlp.components.dates import FACTORY
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PUB = "2025-11-19"
@@ -139,13 +139,13 @@ def nlp():
 
 def annotate(nlp, text, published=None, ents=()):
     doc = nlp.make_doc(text)
-    doc._.published = published
+    doc._.fr_finance_published = published
     doc.ents = list(ents(doc)) if callable(ents) else []
     return nlp.get_pipe(FACTORY)(doc)
 
 
 def dates(doc):
-    return [(e.text, e._.value, e._.mod) for e in doc.ents if e.label_ == "DATE"]
+    return [(e.text, e._.fr_finance_value, e._.fr_finance_mod) for e in doc.ents if e.label_ == "DATE"]
 
 
 @pytest.mark.parametrize("case, text, published, expected", EXAMPLES, ids=[row[0] for row in EXAMPLES])
@@ -164,12 +164,12 @@ def test_windowed_matching_finds_what_the_whole_doc_matcher_finds(nlp, case, tex
 def test_rule_and_attributes_travel_with_the_entity(nlp):
     doc = annotate(nlp, "Le titre a reculé au T3 2024.")
     (date,) = doc.ents
-    assert (date.label_, date._.value, date._.mod, date._.rule) == ("DATE", "2024-Q3", None, "period_code")
+    assert (date.label_, date._.fr_finance_value, date._.fr_finance_mod, date._.fr_finance_rule) == ("DATE", "2024-Q3", None, "period_code")
 
 
 def test_date_replaces_a_model_entity(nlp):
     doc = annotate(nlp, "Avril 2024 Discussions internes", ents=lambda d: [Span(d, 0, 3, label="MISC")])
-    assert [(e.text, e.label_, e._.value) for e in doc.ents] == [("Avril 2024", "DATE", "2024-04")]
+    assert [(e.text, e.label_, e._.fr_finance_value) for e in doc.ents] == [("Avril 2024", "DATE", "2024-04")]
 
 
 def test_date_never_overrides_money_or_percent(nlp):
@@ -179,7 +179,7 @@ def test_date_never_overrides_money_or_percent(nlp):
 
 
 def test_normalisation_is_cached(nlp):
-    from pipeline.normalize.timex import to_timex
+    from fr_finance.nlp.normalize.timex import to_timex
     annotate(nlp, "Le site ouvrira en mars 2031.")
     hits = to_timex.cache_info().hits
     annotate(nlp, "Le site ouvrira en mars 2031.")
@@ -226,7 +226,7 @@ def model():
 
 def run_model(model, name, published):
     doc = model.make_doc((SEEDS / f"{name}.txt").read_text(encoding="utf-8"))
-    doc._.published = published
+    doc._.fr_finance_published = published
     for _, component in model.pipeline:
         doc = component(doc)
     return doc
@@ -241,12 +241,12 @@ def test_seed_dates(model, name):
     rows = model.get_pipe(FACTORY).rows
     for date in (e for e in doc.ents if e.label_ == "DATE"):
         assert doc.text[date.start_char:date.end_char] == date.text
-        if rows[date._.rule]["granularity"] == "month":  # a month never carries a day
-            assert MONTH_ONLY.match(date._.value), date
+        if rows[date._.fr_finance_rule]["granularity"] == "month":  # a month never carries a day
+            assert MONTH_ONLY.match(date._.fr_finance_value), date
 
 
 @pytest.mark.integration
 def test_seed_day_without_year_or_publication(model):
     doc = run_model(model, "000_823270f24f0e17f2", None)
     (day,) = [e for e in doc.ents if e.text == "2 décembre"]
-    assert doc.text[day.start_char - 3:day.start_char] == "le " and day._.value == "XXXX-12-02"
+    assert doc.text[day.start_char - 3:day.start_char] == "le " and day._.fr_finance_value == "XXXX-12-02"

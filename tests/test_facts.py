@@ -1,4 +1,4 @@
-from pipeline.facts import build_facts
+from fr_finance.records.facts import build_facts
 
 
 def event(target, investors, value, currency="EUR", evidence=(0, 10)):

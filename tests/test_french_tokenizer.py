@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.french_tokenizer import grouped_alternation, import_french, token_match_pattern
+from fr_finance.nlp.french_tokenizer import grouped_alternation, import_french, token_match_pattern
 
 try:
     from re import _constants as sre, _parser as sre_parse  # Python 3.11+

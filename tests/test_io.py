@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.io import InputError, RawDocument, atomic_writer, read_inputs
+from fr_finance.cli import main
+from fr_finance.read.io import InputError, RawDocument, atomic_writer, read_inputs
 
 
 def test_text_directory_and_jsonl_inputs(tmp_path):

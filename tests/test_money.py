@@ -6,8 +6,8 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-import pipeline.components.money  # noqa: F401  (registers fr_finance_money_v1)
-from pipeline.normalize.amounts import amount_value, parse_figure
+import fr_finance.nlp.components.money  # noqa: F401  (registers fr_finance_money_v1)
+from fr_finance.nlp.normalize.amounts import amount_value, parse_figure
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FACTORY = "fr_finance_money_v1"
@@ -22,7 +22,7 @@ def P(text, value):
 
 
 def found(doc):
-    return [(e.label_, e.text, e._.value, e._.currency, e._.qualifier, e._.value_max)
+    return [(e.label_, e.text, e._.fr_finance_value, e._.fr_finance_currency, e._.fr_finance_qualifier, e._.fr_finance_value_max)
             for e in doc.ents if e.label_ in ("MONEY", "PERCENT")]
 
 
@@ -221,13 +221,13 @@ BARE_EXAMPLES = [
 @pytest.mark.parametrize("text, published, expected", BARE_EXAMPLES, ids=[t for t, _, _ in BARE_EXAMPLES])
 def test_bare_livres_and_francs(blank_nlp, text, published, expected):
     doc = blank_nlp.make_doc(text)
-    doc._.published = published
+    doc._.fr_finance_published = published
     assert found(blank_nlp.get_pipe(FACTORY)(doc)) == expected
 
 
 def test_rule_ids_travel(blank_nlp):
     doc = blank_nlp("Il a levé 5 millions d'euros, contre 3 millions, soit entre 2 et 4 % de plus.")
-    assert [e._.rule for e in doc.ents] == ["money.amount", "money.ellipsis", "percent.figure"]
+    assert [e._.fr_finance_rule for e in doc.ents] == ["money.amount", "money.ellipsis", "percent.figure"]
 
 
 def test_stop_glued_to_a_currency_sign_stays_out_of_the_span(blank_nlp):
@@ -249,7 +249,7 @@ def test_carry_currency_scope(scope, expected):
     nlp.add_pipe(FACTORY, config={"carry_currency": scope})
     doc = nlp("Le groupe a levé 2 milliards de dollars. Sa valorisation atteint 20 milliards.\nPuis 3 milliards.")
     assert [e.text for e in doc.ents] == expected
-    assert all(e._.currency == "USD" for e in doc.ents)
+    assert all(e._.fr_finance_currency == "USD" for e in doc.ents)
 
 
 def test_money_replaces_overlapping_model_entities(blank_nlp):
@@ -362,7 +362,7 @@ def test_seed_amounts(model_nlp, seed):
     doc = model_nlp(text)
     assert found(doc) == SEED_EXPECTED[seed]
     ours = [e for e in doc.ents if e.label_ in ("MONEY", "PERCENT")]
-    assert all(e._.currency for e in ours if e.label_ == "MONEY")
+    assert all(e._.fr_finance_currency for e in ours if e.label_ == "MONEY")
     for form in NOT_MONEY:
         start = text.find(form)
         while start != -1:

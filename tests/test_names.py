@@ -1,7 +1,7 @@
 """Name corrections on business news (integration: the French model is loaded once)."""
 import pytest
 
-from pipeline.components.names import heading_ranges
+from fr_finance.nlp.components.names import heading_ranges
 from tests.conftest import entity_labels
 
 pytestmark = pytest.mark.integration

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench import generate_documents
-from pipeline.cli import main
-from pipeline.io import RawDocument, read_inputs
-from pipeline.record import doc_parts
+from fr_finance.bench import generate_documents
+from fr_finance.cli import main
+from fr_finance.read.io import RawDocument, read_inputs
+from fr_finance.records.record import doc_parts
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 pytestmark = pytest.mark.integration
@@ -44,9 +44,9 @@ def test_spacy_multiprocessing_keeps_our_attributes(extractor, raws):
     prepared = [extractor.prepare(raw) for raw in raws[:8]]
     docs = [(doc, None) for _, pieces in prepared for doc, _ in pieces]
     single = [doc_parts(doc) for doc, _ in extractor.nlp.pipe(docs, as_tuples=True)]
-    docs = [(extractor.nlp.make_doc(doc.text), doc._.published) for doc, _ in docs]
+    docs = [(extractor.nlp.make_doc(doc.text), doc._.fr_finance_published) for doc, _ in docs]
     for doc, published in docs:
-        doc._.published = published
+        doc._.fr_finance_published = published
     parallel = [doc_parts(doc) for doc, _ in extractor.nlp.pipe(docs, as_tuples=True, n_process=2, batch_size=2)]
     assert json.dumps(parallel) == json.dumps(single)
     assert any(part["events"] for part in single)

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.published import find_published
+from fr_finance.read.published import find_published
 
 
 @pytest.mark.parametrize("text, expected", [

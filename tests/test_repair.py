@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.repair import fix_mixed_mojibake, repair, restore_elisions
+from fr_finance.read.repair import fix_mixed_mojibake, repair, restore_elisions
 
 
 def as_cp1250_mojibake(text: str) -> str:

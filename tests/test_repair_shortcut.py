@@ -4,7 +4,7 @@ from pathlib import Path
 import ftfy
 import pytest
 
-from pipeline.repair import FTFY_CONFIG, _ftfy_may_change
+from fr_finance.read.repair import FTFY_CONFIG, _ftfy_may_change
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import PROJECT_ROOT
-from pipeline.report import render_figures, render_report, write_report
+from fr_finance import PROJECT_ROOT
+from fr_finance.evaluate.report import render_figures, render_report, write_report
 
 HOSTILE = "<script>document.title='pwned'</script>"
 HOSTILE_IMG = "<img src=x onerror=\"document.title='pwned'\">"

@@ -5,7 +5,7 @@ import random
 import pytest
 from nervaluate import Evaluator
 
-from pipeline.score import (LABELS, TextAlignment, format_errors, format_table, one_to_one, pair_spans,
+from fr_finance.evaluate.score import (LABELS, TextAlignment, format_errors, format_table, one_to_one, pair_spans,
                             run_score, score, values_close)
 
 

@@ -1,7 +1,7 @@
 import spacy
 from spacy.tokens import Span
 
-from pipeline.components.spans import char_span, register_extensions, set_entities
+from fr_finance.nlp.components.spans import char_span, register_extensions, set_entities
 
 
 def make_doc(text):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from ..nlp.components.spans import PREFIX
+
 NAME_LABELS = {"PER", "ORG", "LOC", "MISC"}
 # Attributes each label carries into its record entity, beyond start/end/text/label.
 LABEL_FIELDS = {
@@ -19,14 +21,14 @@ def doc_parts(doc: Doc, offset: int = 0) -> dict:
     for ent in doc.ents:
         entity = {"start": ent.start_char + offset, "end": ent.end_char + offset, "text": ent.text, "label": ent.label_}
         for field in LABEL_FIELDS.get(ent.label_, ()):
-            entity[field] = getattr(ent._, field)
-        if ent.label_ == "MONEY" and ent._.value_max is not None:
-            entity["value_max"] = ent._.value_max
-        if ent._.rule:
-            entity["rule"] = ent._.rule
+            entity[field] = getattr(ent._, PREFIX + field)
+        if ent.label_ == "MONEY" and ent._.fr_finance_value_max is not None:
+            entity["value_max"] = ent._.fr_finance_value_max
+        if ent._.fr_finance_rule:
+            entity["rule"] = ent._.fr_finance_rule
         entities.append(entity)
     events = []
-    for event in doc._.events or []:
+    for event in doc._.fr_finance_events or []:
         event = dict(event)
         for key in ("amount", "evidence"):
             if event.get(key):

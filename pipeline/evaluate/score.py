@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 import srsly
 from nervaluate import Evaluator
 
-from .io import write_text_atomic
+from ..read.io import write_text_atomic
 
 LABELS = ("PER", "ORG", "LOC", "MISC", "MONEY", "DATE", "PERCENT")
 EVENT_TYPES = ("investment", "acquisition", "valuation")

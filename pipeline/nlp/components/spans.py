@@ -9,19 +9,29 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Span
 
-# Attributes a record copies from an entity span when they are set (see record.py and FORMAT.md).
+# Every custom attribute we declare carries this prefix, so it never collides with another library's
+# (`span._.fr_finance_value`, `doc._.fr_finance_events`).
+PREFIX = "fr_finance_"
+# Attributes a record copies from an entity span when they are set (see records/record.py and FORMAT.md).
 SPAN_ATTRS = ("canonical", "value", "currency", "qualifier", "value_max", "mod", "rule")
+DOC_ATTRS = ("events", "published")
+
+
+class ExtensionConflict(RuntimeError):
+    """Another library declared one of our attribute names with other semantics."""
 
 
 def register_extensions() -> None:
-    """Declare the custom attributes once; safe to call from every component."""
-    for name in SPAN_ATTRS:
-        if not Span.has_extension(name):
-            Span.set_extension(name, default=None)
-    if not Doc.has_extension("events"):
-        Doc.set_extension("events", default=None)
-    if not Doc.has_extension("published"):
-        Doc.set_extension("published", default=None)
+    """Declare the custom attributes once; safe to call from every component. Fails loudly when the name is
+    already held by a declaration that is not ours (a getter, method or other default)."""
+    for owner, names in ((Span, SPAN_ATTRS), (Doc, DOC_ATTRS)):
+        for name in names:
+            full = PREFIX + name
+            if owner.has_extension(full):
+                if owner.get_extension(full) != (None, None, None, None):
+                    raise ExtensionConflict(f"{owner.__name__}._.{full} is already declared by another library")
+                continue
+            owner.set_extension(full, default=None)
 
 
 def char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:

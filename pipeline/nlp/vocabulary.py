@@ -19,7 +19,7 @@ _BUILT: WeakKeyDictionary = WeakKeyDictionary()  # pipeline → its word check, 
 def french_words(nlp: Language, cache_key: str | None = None) -> WordCheck | None:
     """Membership test over the lemmatizer's forms and lemmas, or None when the pipeline has no
     rule lemmatizer (a blank pipeline in unit tests). Built once per pipeline: the extractor and the
-    names component share it. With `cache_key` (the saved pipeline's, see pipeline/cache.py), the word
+    names component share it. With `cache_key` (the saved pipeline's, see nlp/cache.py), the word
     set is kept on disk: loading it takes 0.1 s."""
     if "lemmatizer" not in nlp.pipe_names:
         return None

@@ -127,8 +127,8 @@ class EventReader:
                     _give_investors_to_last_round(events, frame)
                 else:
                     events.append(self._event(doc, frame))
-        doc._.events = _drop_restatements(_name_joint_investors(_fill_topic(events)))
-        for event in doc._.events:
+        doc._.fr_finance_events = _drop_restatements(_name_joint_investors(_fill_topic(events)))
+        for event in doc._.fr_finance_events:
             event.pop("_headline", None)
         return doc
 
@@ -510,9 +510,9 @@ class EventReader:
         elif frame.trigger.type == "acquisition":
             event["acquirer"] = frame.parties[0] if frame.parties else None
         event.update({
-            "value": money._.value if money is not None else None,
-            "currency": money._.currency if money is not None else None,
-            "qualifier": money._.qualifier if money is not None else None,
+            "value": money._.fr_finance_value if money is not None else None,
+            "currency": money._.fr_finance_currency if money is not None else None,
+            "qualifier": money._.fr_finance_qualifier if money is not None else None,
             "date": frame.date if frame.date is not None else self._news_date(doc, frame),
             "amount": [money.start_char, money.end_char] if money is not None else None,
             "evidence": [frame.evidence.start_char, _trim_end(frame.evidence)],
@@ -524,7 +524,7 @@ class EventReader:
     def _news_date(self, doc: Doc, frame: Frame) -> str | None:
         """No date in the sentence: the publication date, when the fact reads as today's news
         (announced, or a plan in the present or future)."""
-        published = doc._.published
+        published = doc._.fr_finance_published
         if not published:
             return None
         for token in frame.evidence:
@@ -604,7 +604,7 @@ def _verb_phrase_pattern(nlp: Language, phrase: str) -> list[dict]:
 
 
 def _name(ent: Span) -> str:
-    return ent._.canonical or ent.text
+    return ent._.fr_finance_canonical or ent.text
 
 
 def _phrases(words) -> list[list[str]]:
@@ -745,12 +745,12 @@ def _date_in(doc, sent, trigger, stop, ents, money) -> str | None:
     if not dates:
         return None
     anchor = money.start if money is not None else trigger.start
-    return min(dates, key=lambda d: abs(d.start - anchor))._.value
+    return min(dates, key=lambda d: abs(d.start - anchor))._.fr_finance_value
 
 
 def _date_near(doc, money, sent, ents) -> str | None:
     dates = _entities_in(doc, money.end, min(sent.end, money.end + 4), ents, {"DATE"})
-    return dates[0]._.value if dates else None
+    return dates[0]._.fr_finance_value if dates else None
 
 
 AVOIR_FORMS = {"a", "ont", "avait", "avaient", "aura", "auront", "aurait", "auraient", "ai", "avons", "avez", "eut"}

@@ -294,7 +294,7 @@ class MoneyRecognizer:
         self.carry_currency = carry_currency
 
     def __call__(self, doc: Doc) -> Doc:
-        published = doc._.published
+        published = doc._.fr_finance_published
         items = self.grammar.scan(doc.text, carry_currency=self.carry_currency,
                                   published=str(published) if published else None)
         split_at_boundaries(doc, [(item.start, item.end) for item in items])
@@ -303,12 +303,12 @@ class MoneyRecognizer:
             span = char_span(doc, item.start, item.end, item.label)
             if span is None:
                 continue
-            span._.value = item.value
-            span._.rule = item.rule
+            span._.fr_finance_value = item.value
+            span._.fr_finance_rule = item.rule
             if item.label == "MONEY":
-                span._.currency = item.currency
-                span._.qualifier = item.qualifier
-                span._.value_max = item.value_max
+                span._.fr_finance_currency = item.currency
+                span._.fr_finance_qualifier = item.qualifier
+                span._.fr_finance_value_max = item.value_max
             spans.append(span)
         if spans:
             set_entities(doc, spans)

@@ -77,7 +77,7 @@ class DateRecognizer:
             r"(?![\w-])", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
-        published = doc._.published
+        published = doc._.fr_finance_published
         published = str(published) if published else None
         rules = self._matches(doc)
         kept = [e for e in doc.ents if e.label_ in KEEP_LABELS]
@@ -95,8 +95,8 @@ class DateRecognizer:
             if timex is None:  # a relative date without a publication date, a back-reference without a year
                 continue
             date = Span(doc, span.start, span.end, label=LABEL)
-            date._.value, date._.mod = timex
-            date._.rule = rule
+            date._.fr_finance_value, date._.fr_finance_mod = timex
+            date._.fr_finance_rule = rule
             spans.append(date)
             if (WRITTEN_YEAR.search(span.text) or anaphor(span.text)) and timex[0][:4].isdigit():
                 last_year = timex[0][:4]  # "l'année suivante … cette année-là" chain on

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 import srsly
 from spacy import displacy
 
-from .io import write_text_atomic
+from ..read.io import write_text_atomic
 
 LABEL_COLORS = {
     "PER": "#c5b8ff",

@@ -542,16 +542,16 @@ class NameFixer:
                 continue
             text = ent.text
             if text in self.known:
-                ent._.canonical = self.known[text][1]
+                ent._.fr_finance_canonical = self.known[text][1]
             elif ent.label_ == "ORG" and text in short_forms:
-                ent._.canonical = short_forms[text]
+                ent._.fr_finance_canonical = short_forms[text]
             elif ent.label_ == "LOC" and text.isupper() and len(text) > 3:
-                ent._.canonical = text.title()
+                ent._.fr_finance_canonical = text.title()
             elif ent.label_ == "PER" and " " not in text:
                 fuller = {p for p in persons if p != text and text in p.split()}
-                ent._.canonical = fuller.pop() if len(fuller) == 1 else text
+                ent._.fr_finance_canonical = fuller.pop() if len(fuller) == 1 else text
             else:
-                ent._.canonical = text
+                ent._.fr_finance_canonical = text
 
 
 # -- helpers (pure) --------------------------------------------------------------------------

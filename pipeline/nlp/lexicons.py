@@ -7,7 +7,8 @@ from typing import Any
 
 import srsly
 
-from . import MODELS_DIR, cache
+from .. import MODELS_DIR
+from . import cache
 
 
 class LexiconError(ValueError):
@@ -38,7 +39,7 @@ def load(name: str | Path) -> Any:
 
 
 def _read_yaml(path: Path) -> Any:
-    """Parsed YAML, kept pickled in the cache (pipeline/cache.py) by content: srsly's YAML parser is pure
+    """Parsed YAML, kept pickled in the cache (nlp/cache.py) by content: srsly's YAML parser is pure
     Python and takes ~0.1 s a file, a noticeable part of a short run."""
     content = path.read_bytes()
     return cache.load_or_compute("yaml", content, lambda: srsly.yaml_loads(content.decode("utf-8")))
