@@ -18,6 +18,7 @@ import srsly
 from spacy import displacy
 
 from ..read.io import write_text_atomic
+from ..records.event import pair_events
 
 LABEL_COLORS = {
     "PER": "#c5b8ff",
@@ -286,25 +287,12 @@ def parties(event: Mapping[str, Any]) -> str:
     return ", ".join(event.get("investors") or [])
 
 
-def _event_key(event: Mapping[str, Any]) -> tuple:
-    def low(name):
-        return name.casefold() if isinstance(name, str) else name
-    buyers = event.get("acquirer") if event.get("type") == "acquisition" else event.get("investors")
-    buyers = frozenset(map(low, buyers)) if isinstance(buyers, list) else low(buyers)
-    return event.get("type"), low(event.get("target")), buyers, event.get("currency")
-
-
 def match_events(predicted: list, gold: list) -> tuple[list[bool], list]:
-    """Per predicted event whether it matches a gold one (FORMAT.md's tuple, values within 0.5 %); missed gold."""
-    unmatched = list(gold)
-    hits = []
-    for event in predicted:
-        found = next((g for g in unmatched if _event_key(g) == _event_key(event)
-                      and _close(event.get("value"), g.get("value"))), None)
-        if found is not None:
-            unmatched.remove(found)
-        hits.append(found is not None)
-    return hits, unmatched
+    """Per predicted event whether it matches a gold one, and the missed gold: the scorer's own matching
+    (records/event.py), so the page and score.json agree."""
+    pairs = pair_events(gold, predicted)
+    matched_pred, matched_gold = {p for _, p in pairs}, {g for g, _ in pairs}
+    return [p in matched_pred for p in range(len(predicted))], [g for k, g in enumerate(gold) if k not in matched_gold]
 
 
 def _amount_cell(doc_anchor: str, text: str, event: Mapping[str, Any], linked: set[str]) -> str:
@@ -340,13 +328,14 @@ def events_table(doc_anchor: str, text: str, events: list, gold_events: list | N
         row_cls, note = (cls, "missed (gold)") if cls else mark
         cells = [esc(event.get("type")), esc(parties(event)), esc(event.get("target")),
                  _amount_cell(doc_anchor, text, event, linked), esc(event.get("date")),
-                 _evidence_cell(doc_anchor, text, event.get("evidence"))]
+                 _evidence_cell(doc_anchor, text, event.get("evidence")),
+                 esc(" ".join(event.get("rules") or []))]  # FORMAT.md "Traceability"
         if gold_events is not None:
             cells.append(esc(note))
         rows.append(f'<tr class="event {row_cls}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     if not rows:
         return '<p class="none">No events.</p>'
-    heads = ["type", "investor(s) / acquirer", "target", "amount", "date", "evidence"]
+    heads = ["type", "investor(s) / acquirer", "target", "amount", "date", "evidence", "rules"]
     heads += ["gold"] if gold_events is not None else []
     head = "".join(f"<th>{h}</th>" for h in heads)
     return f'<table class="events"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -18,12 +18,13 @@ import json
 import re
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import srsly
 from nervaluate import Evaluator
 
 from ..read.io import write_text_atomic
+from ..records.event import one_to_one, pair_events
 
 LABELS = ("PER", "ORG", "LOC", "MISC", "MONEY", "DATE", "PERCENT")
 EVENT_TYPES = ("investment", "acquisition", "valuation")
@@ -271,51 +272,6 @@ def _accuracy(correct: int, total: int) -> float | None:
 
 # ---------------------------------------------------------------- events
 
-def _name(name: Any) -> str | None:
-    return " ".join(name.split()).casefold() if isinstance(name, str) else None
-
-
-def event_key(event: dict) -> tuple:
-    """(type, target, parties, value, currency): parties is the investor set, the acquirer or None."""
-    kind = event.get("type")
-    if kind == "investment":
-        parties: Any = frozenset(_name(n) for n in event.get("investors") or [])
-    elif kind == "acquisition":
-        parties = _name(event.get("acquirer"))
-    else:
-        parties = None
-    currency = event.get("currency")
-    return (kind, _name(event.get("target")), parties, event.get("value"),
-            currency.upper() if isinstance(currency, str) else currency)
-
-
-def events_equal(gold: tuple, pred: tuple) -> bool:
-    return gold[:3] == pred[:3] and gold[4] == pred[4] and values_close(gold[3], pred[3])
-
-
-def one_to_one(n_gold: int, n_pred: int, equal: Callable[[int, int], bool]) -> list[tuple[int, int]]:
-    """A largest set of (gold, pred) pairs with equal(g, p), each side used at most once.
-
-    Hand-written augmenting-path matching (no assignment library among our dependencies); unlike a
-    greedy pass, a value tolerance can never make one gold event steal the match of another.
-    """
-    candidates = [[p for p in range(n_pred) if equal(g, p)] for g in range(n_gold)]
-    owner: dict[int, int] = {}
-
-    def claim(g: int, seen: set[int]) -> bool:
-        for p in candidates[g]:
-            if p not in seen:
-                seen.add(p)
-                if p not in owner or claim(owner[p], seen):
-                    owner[p] = g
-                    return True
-        return False
-
-    for g in range(n_gold):
-        claim(g, set())
-    return sorted((g, p) for p, g in owner.items())
-
-
 def describe_event(event: dict) -> str:
     """One line a reader can compare with the text."""
     parts = [event.get("type") or "?", f"target={event.get('target')}"]
@@ -427,21 +383,22 @@ def _event_sentence(event: dict, text: str) -> str:
 def _score_events(gold: list[dict], pred: list[dict], counts: dict[str, list[int]],
                   gold_text: str, pred_text: str) -> list[dict]:
     """Match one document's events, add to counts[type] = [correct, predicted, gold], return the misses."""
-    gold_keys, pred_keys = [event_key(e) for e in gold], [event_key(e) for e in pred]
-    pairs = one_to_one(len(gold_keys), len(pred_keys), lambda g, p: events_equal(gold_keys[g], pred_keys[p]))
-    for keys, column in ((pred_keys, 1), (gold_keys, 2)):
-        for key in keys:
-            counts.setdefault(str(key[0]), [0, 0, 0])[column] += 1
+    pairs = pair_events(gold, pred)
+    for events, column in ((pred, 1), (gold, 2)):
+        for event in events:
+            counts.setdefault(str(event.get("type")), [0, 0, 0])[column] += 1
     for g, _ in pairs:
-        counts[str(gold_keys[g][0])][0] += 1
+        counts[str(gold[g].get("type"))][0] += 1
     errors = []
     paired_gold, paired_pred = {g for g, _ in pairs}, {p for _, p in pairs}
     for kind, events, paired, text in (("event_missed", gold, paired_gold, gold_text),
                                        ("event_spurious", pred, paired_pred, pred_text)):
         for i, event in enumerate(events):
             if i not in paired:
+                rules = event.get("rules") or []  # FORMAT.md "Traceability": the rules to fix
                 errors.append({"kind": kind, "label": "", "text": describe_event(event),
-                               "sentence": _event_sentence(event, text), "detail": ""})
+                               "sentence": _event_sentence(event, text),
+                               "detail": f"rules: {', '.join(rules)}" if rules else ""})
     return errors
 
 
