@@ -1,0 +1,490 @@
+"""Role readers: who, whom, how much and when, per event type, for one clause.
+
+Each reader takes a `Clause` and fills a `Reading`, naming the rule that set every role
+(`target:object`, `investors:after-marker`, `amount:clause` …; FORMAT.md "Traceability"). The parse
+is read first (subjects, governing verbs); word order (role words such as "dans", "par", "auprès de"
+followed by a name) second.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from .clause import (PARTY_LABELS, TARGET_LABELS, Clause, Reading, entities_in, governing_verb, is_participle,
+                     marker_at, name, phrases)
+
+
+class RoleReader:
+    def __init__(self, data: dict, words):
+        self.words = words
+        self.markers = {kind: phrases(ws) for kind, ws in data["target_markers"].items()}
+        self.investor_markers = phrases(data["investor_markers"])
+        self.genitive = [[w] for w in words["genitive"]]
+        self.agent = [[w] for w in words["agent"]]
+        self.holder_verbs = set(data["valuation_holder_verbs"])
+        self.not_objects = set(data["not_investment_objects"])
+        self.blocking_verbs = set(data["blocking_verbs"])
+        self.descriptions = {d.lower() for d in data["descriptions"]}
+        self.negation = set(data["negation_markers"])
+        self.possibility = set(data["possibility_markers"])
+        self.reporting_verbs = set(data["reporting_verbs"])
+        self.trigger_lemmas = {verb for e in data["triggers"] for verb in e.get("verbs", [])}
+
+    # -- one clause -----------------------------------------------------------------------------
+    def read(self, c: Clause) -> Reading | None:
+        trigger = c.trigger
+        if self.negated(c) or self.serves_other_verb(c):
+            return None
+        reading = Reading(trigger, evidence=c.sent)
+        reading.rules["trigger"] = trigger.rule
+        reading.money = self.amount(c)
+        if reading.money is not None:
+            if self.money_is_not_a_stake(c.doc, reading.money):
+                return None
+        readers = {"acquisition": self.acquisition_roles, "valuation": self.valuation_roles}
+        readers.get(trigger.type, self.investment_roles)(c, reading)
+        reading.parties = [p for p in dict.fromkeys(reading.parties) if p != reading.target]
+        if trigger.entry.get("round") and reading.money is None and reading.parties:
+            reading.round_investors_only = True
+            return reading
+        if reading.money is None and not (reading.target and reading.parties):
+            return None  # without an amount, a fact needs both sides named ("soutenue par Amazon")
+        if reading.target is None and not reading.parties and not (trigger.type == "investment" and reading.money):
+            return None  # (an amount alone may still find its company in the sentence: merge.share_targets)
+        reading.date = self.date_in(c, reading.money)
+        if reading.date is not None:
+            reading.rules["date"] = "date:clause"
+        return reading
+
+    # -- per type -------------------------------------------------------------------------------
+    def investment_roles(self, c: Clause, r: Reading) -> None:
+        trigger, entry = c.trigger, c.trigger.entry
+        markers = phrases(entry["target_markers"]) if "target_markers" in entry else self.markers["investment"]
+        subjects = self.subjects(c)
+        if entry.get("object_is_investor"):  # "X a fait entrer à son capital le fonds Y"
+            r.set_target(subjects[0] if subjects else None, "target:subject")
+            r.set_parties(self.names_after(c, trigger.end, PARTY_LABELS), "investors:object")
+            return
+        r.set_target(self.target_after(c, markers, exclude=set(subjects)), "target:after-marker")
+        if entry.get("subject_is_target"):  # "la start-up a levé 40 M€ auprès de X", "X annonce une levée de …"
+            if not trigger.is_verb:
+                subjects = self.subjects(c, governing=True)
+            r.set_target(subjects[0] if subjects else None, "target:subject")
+            r.set_parties(self.investors_after(c, trigger.end), "investors:after-marker")
+        elif self.is_passive(c.doc, trigger.start):  # "soutenue par Amazon", "financée par X"
+            r.set_parties(self.investors_after(c, trigger.end), "investors:agent")
+            if r.target is None:
+                if subjects:
+                    r.set_target(subjects[0], "target:passive-subject")
+                else:
+                    r.set_target(self.clause_subject(c), "target:clause-subject")
+        elif trigger.is_verb:
+            r.set_parties(subjects, "investors:subject")
+            if r.target is None and entry.get("object_is_target"):
+                r.set_target(self.object(c, trigger.end), "target:object")  # "Microsoft a soutenu OpenAI"
+        else:  # "un investissement de 15 Md$ de Microsoft et Nvidia", "mené par X", else the verb's subject
+            genitive_at = r.money.end if r.money is not None else trigger.end
+            r.set_parties(self.investors_after(c, trigger.end, genitive_at=genitive_at, exclude={r.target}),
+                          "investors:after-marker")
+            if not r.parties and not entry.get("round"):
+                r.set_parties(self.subjects(c, governing=True), "investors:governing-subject")
+
+    def acquisition_roles(self, c: Clause, r: Reading) -> None:
+        trigger = c.trigger
+        if trigger.is_verb and "buyer_markers" in trigger.entry:  # "Atos a cédé sa filiale X à Alten"
+            r.set_target(self.object(c, trigger.end), "target:object")
+            buyers = self.investors_after(c, trigger.end, markers=phrases(trigger.entry["buyer_markers"]),
+                                          exclude={r.target})
+            r.set_parties(buyers[:1], "acquirer:buyer-marker")
+        elif trigger.is_verb:
+            subjects = self.subjects(c)
+            target = self.object(c, trigger.end)
+            if self.is_passive(c.doc, trigger.start):  # "X a été racheté par Y"
+                if target:
+                    r.set_target(target, "target:object")
+                else:
+                    r.set_target(subjects[0] if subjects else None, "target:passive-subject")
+                r.set_parties(self.investors_after(c, trigger.end)[:1], "acquirer:agent")
+            else:
+                r.set_target(target, "target:object")
+                r.set_parties(subjects[:1], "acquirer:subject")
+        else:  # "l'acquisition de Bun par Anthropic", "X a annoncé le rachat de Y"
+            r.set_target(self.target_after(c, self.markers["acquisition"]), "target:after-marker")
+            agents = self.investors_after(c, trigger.end, markers=self.agent, exclude={r.target})
+            if agents:
+                r.set_parties(agents[:1], "acquirer:agent")
+            else:
+                r.set_parties([n for n in self.subjects(c, governing=True) if n != r.target][:1],
+                              "acquirer:governing-subject")
+            reported = any(t.lemma_.lower() in self.reporting_verbs for t in c.doc[c.sent.start:trigger.start])
+            if not r.parties and not reported:
+                earlier = c.entities(c.sent.start, trigger.start, PARTY_LABELS)
+                r.set_parties([n for n in map(name, earlier) if n != r.target][-1:], "acquirer:earlier-name")
+
+    def valuation_roles(self, c: Clause, r: Reading) -> None:
+        trigger = c.trigger
+        if trigger.is_verb and not self.is_passive(c.doc, trigger.start):  # "l'opération valorise X à 1,2 Md€"
+            r.set_target(self.object(c, trigger.end), "target:object")
+            return
+        if trigger.is_verb:  # "X a été valorisée à 2 Md€", "Valorisée 1 Md€, la start-up X recrute"
+            subjects = self.subjects(c)
+            if subjects:
+                r.set_target(subjects[0], "target:passive-subject")
+            else:
+                r.set_target(self.clause_subject(c), "target:clause-subject")
+            return
+        r.set_target(self.target_after(c, self.markers["valuation"]), "target:after-marker")
+        if r.target is None:
+            r.set_target(self.holder(c), "target:holder")
+
+    def holder(self, c: Clause) -> str | None:
+        """Whose valuation a bare "valorisation" is: "X, dont la capitalisation atteint", "X affiche une
+        valorisation de", or "sa valorisation" (the document's company)."""
+        doc, sent, trigger = c.doc, c.sent, c.trigger
+        before = doc[max(sent.start, trigger.start - 3):trigger.start]
+        whose = [t for t in before if self.words.has("relative-whose", t)]
+        if whose:
+            i = whose[-1].i - 1
+            while i >= sent.start and doc[i].text == ",":
+                i -= 1
+            if c.entity(i, TARGET_LABELS):
+                return name(c.ents[i])
+        verb = governing_verb(doc[trigger.start])
+        if verb is not None and verb.lemma_.lower() in self.holder_verbs:
+            names = self.subjects_of(c, verb)
+            if names:
+                return names[0]
+        if len(before) and self.words.has("possessive", before[-1]):
+            return c.topic.referent(trigger.start, as_subject=True)
+        return None
+
+    # -- names in role slots ----------------------------------------------------------------------
+    def target_after(self, c: Clause, markers, exclude=()) -> str | None:
+        """The company after the first marker word ("dans X", "de la jeune pousse X"), or the company a
+        description there stands for ("dans la startup")."""
+        doc = c.doc
+        for i in range(c.trigger.end, c.stop):
+            marker = marker_at(doc, i, markers)
+            if marker:
+                found = self.name_or_description(c, i + marker, TARGET_LABELS, exclude)
+                if found:
+                    return found
+                continue  # "une participation de 20 % dans la société Alan": the next marker
+            if c.entity(i, ("MONEY", "PERCENT")):
+                continue
+            if doc[i].pos_ == "VERB" and not is_participle(doc[i]):
+                break  # a participle may stand between ("pris par Nvidia envers OpenAI")
+        return None
+
+    def object(self, c: Clause, start: int) -> str | None:
+        """The direct object: "racheté en 2023 le joaillier genevois Orlov & Fils", "son concurrent X"."""
+        return self.name_or_description(c, start, TARGET_LABELS, (), allow_date=True)
+
+    def name_or_description(self, c: Clause, start: int, labels, exclude, allow_date=False) -> str | None:
+        doc = c.doc
+        described = None
+        i = start
+        while i < min(c.stop, start + c.settings.max_gap):
+            ent = c.ents.get(i)
+            if ent is not None:
+                if ent.label_ in labels and name(ent) not in exclude:
+                    return name(ent)
+                if ent.label_ == "DATE" and allow_date:
+                    i = ent.end
+                    continue
+                break
+            token = doc[i]
+            if self.is_description(doc, i) or (described is not None and i <= described + 2 and token.is_lower):
+                described = i if described is None else described  # "la jeune pousse" (the tagger may call "pousse" a verb)
+                i += 1
+                continue
+            if token.pos_ == "AUX" or token.text in (",", ";", ":", "(", ")", ".") or (
+                    token.pos_ == "VERB" and not is_participle(token)):
+                break  # a participle may stand between ("pris par Nvidia envers OpenAI")
+            if allow_date and (token.pos_ == "ADP" or self.words.has("object-stop", token)) and \
+                    not self.words.has("article-genitive", token):
+                break  # a direct object has no preposition ("acheter des services à Amazon")
+            i += 1
+        if described is not None:
+            return c.topic.referent(described, as_subject=False, exclude=exclude)
+        return None
+
+    def is_description(self, doc: Doc, k: int) -> bool:
+        """"la startup", "cette jeune pousse", "son concurrent": a determiner, then a description that
+        starts at token k or ends there (k is then the head noun, as the parser gives it)."""
+        for start in (k, k - 1, k - 2):
+            if start < 1 or not self.words.has("determiner", doc[start - 1]):
+                continue
+            for end in range(max(k + 1, start + 1), min(len(doc), start + 3) + 1):
+                span = doc[start:end]
+                if span.text.lower() in self.descriptions or "".join(t.lower_ for t in span) in self.descriptions:
+                    return True
+        return False
+
+    def investors_after(self, c: Clause, start: int, markers=None, genitive_at=None, exclude=()) -> list[str]:
+        """Names introduced by "par", "mené par", "avec la participation de", "auprès de" … in the clause;
+        a bare "de" only right after the amount (`genitive_at`), a bare "par" only near the trigger."""
+        doc = c.doc
+        markers = markers or self.investor_markers
+        names: list[str] = []
+        i = start
+        while i < c.stop:
+            marker = marker_at(doc, i, markers)
+            if marker and marker_at(doc, i, self.genitive) == marker and i != genitive_at:
+                marker = 0  # "d'intelligence artificielle": a bare "de" elsewhere introduces no investor
+            if marker and marker_at(doc, i, self.agent) == marker and i - start > 4:
+                marker = 0  # "de dette garantie par des processeurs": that "par" is another verb's
+            if marker:
+                found = self.names_after(c, i + marker, PARTY_LABELS)
+                names += [n for n in found if n not in exclude and n not in names]
+                i += marker
+            i += 1
+        return names
+
+    def names_after(self, c: Clause, start: int, labels) -> list[str]:
+        """"Microsoft et Nvidia", "Bpifrance, du fonds EIC Fund et de l'industriel japonais Daikyo"."""
+        doc = c.doc
+        names: list[str] = []
+        i, skipped = start, 0
+        while i < c.stop and skipped <= c.settings.max_gap:
+            ent = c.ents.get(i)
+            if ent is not None and ent.label_ in labels:
+                names.append(name(ent))
+                i, skipped = ent.end, 0
+                if i < c.stop and doc[i].lower_ in (",", "et", "ainsi"):
+                    i += 2 if doc[i].lower_ == "ainsi" else 1  # "ainsi que"
+                    continue
+                break
+            token = doc[i]
+            if ent is not None or token.pos_ in ("VERB", "AUX") or self.words.has("aside-punctuation", token):
+                break
+            i, skipped = i + 1, skipped + 1
+        return names
+
+    def subjects(self, c: Clause, governing=False) -> list[str]:
+        """Who does it: the names just before the verb, else its parsed subject, else (an infinitive,
+        a participle, or a noun with `governing`) those of the verb above it."""
+        verb = c.doc[c.trigger.start]
+        if governing:
+            verb = governing_verb(verb) or verb
+        for _ in range(4):
+            if verb.lemma_.lower() in self.reporting_verbs:
+                break  # "les analystes de X jugent que l'acquisition de Y …": X only comments
+            names = self.subjects_of(c, verb)
+            if names:
+                return names
+            climbs = (governing or verb.dep_ in ("xcomp", "ccomp", "advcl", "acl") or verb.pos_ == "NOUN"
+                      or "Inf" in verb.morph.get("VerbForm"))  # "a conclu une entente pour acquérir X"
+            if verb.head.i == verb.i or not climbs:
+                break
+            verb = verb.head
+        return []
+
+    def subjects_of(self, c: Clause, verb: Token) -> list[str]:
+        return self.names_before(c, verb.i) or self.parsed_subject(c, verb)
+
+    def names_before(self, c: Clause, index: int) -> list[str]:
+        doc, sent, ents = c.doc, c.sent, c.ents
+        i = index - 1
+        while i >= sent.start:
+            token = doc[i]
+            if i in ents:
+                break
+            if self.words.has("auxiliary-or-adverb", token) or (
+                    token.pos_ == "ADV" and not self.words.has("not-adverb", token)):
+                i -= 1
+            elif self.words.has("relative-subject", token):  # "Kaneda Motors, qui avait déjà racheté …"
+                i -= 1
+                while i >= sent.start and doc[i].text == ",":
+                    i -= 1
+            elif self.words.has("subject-pronoun", token):  # "il s'était offert …": the company last named as subject
+                main = c.topic.referent(i, as_subject=True)
+                return [main] if main else []
+            elif token.text == ",":
+                aside = self.aside_start(c, i)
+                if aside is None:
+                    i -= 1  # "Al Rayyan Holding, entré au capital …": the name before the participle
+                    continue
+                inside = c.entities(aside + 1, i, PARTY_LABELS)
+                if inside and self.words.has("determiner", doc[aside + 1]):  # "Le vendeur, l'allemand Rheinfunk, avait acquis"
+                    return [name(inside[-1])]
+                i = aside - 1  # ", par exemple,", ", issue de l'Université de Cambridge," before the verb
+            else:
+                break
+        if i >= sent.start and c.entity(i, PARTY_LABELS | {"MISC"}):
+            return self.coordinated_names_backwards(c, i)
+        return []
+
+    def aside_start(self, c: Clause, comma: int) -> int | None:
+        """Index of the comma opening a short aside that ends at `comma`, if there is one."""
+        for i in range(comma - 1, max(c.sent.start, comma - c.settings.aside_reach) - 1, -1):
+            if c.doc[i].text == ",":
+                return i
+        return None
+
+    def coordinated_names_backwards(self, c: Clause, end_token: int) -> list[str]:
+        names: list[str] = []
+        i = end_token
+        while i >= c.sent.start and c.entity(i, PARTY_LABELS | {"MISC"}):
+            ent = c.ents[i]
+            names.insert(0, name(ent))
+            i = ent.start - 1
+            if i >= c.sent.start and c.doc[i].lower_ in ("et", ","):
+                i -= 1
+                continue
+            break
+        return names
+
+    def parsed_subject(self, c: Clause, verb: Token) -> list[str]:
+        for child in verb.children:
+            if child.dep_ not in ("nsubj", "nsubj:pass"):
+                continue
+            members = [child] + [k for k in child.children if k.dep_ == "conj"]
+            names = [name(c.ents[m.i]) for m in members if c.entity(m.i, PARTY_LABELS)]
+            if names:
+                return names
+            inner = [t for t in child.subtree if c.entity(t.i, PARTY_LABELS)]
+            if inner and child.i not in c.ents:  # "la société Hextal", "le fonds souverain X"
+                return [name(c.ents[inner[0].i])]
+            if self.is_description(c.doc, child.i) or self.words.has("subject-pronoun", child):
+                main = c.topic.referent(child.i, as_subject=True)
+                return [main] if main else []
+        return []
+
+    def clause_subject(self, c: Clause) -> str | None:
+        """"Soutenue par Google, la société Hextal accélère": the sentence's own subject."""
+        for token in c.sent:
+            if token.dep_ in ("nsubj", "nsubj:pass") and token.head.dep_ == "ROOT":
+                for part in [token, *token.subtree]:
+                    if c.entity(part.i, TARGET_LABELS):
+                        return name(c.ents[part.i])
+        comma = next((t.i for t in c.sent if t.text == ","), None)  # the parse failed: the name after the
+        if comma is not None:                                       # participial phrase
+            after = c.entities(comma + 1, min(c.sent.end, comma + 6), TARGET_LABELS)
+            if after:
+                return name(after[0])
+        return None
+
+    # -- amount and date ----------------------------------------------------------------------------
+    def amount(self, c: Clause) -> Span | None:
+        """The amount of the fact: the first in the clause after the trigger ("pour 150 milliards de yens"
+        past an apposition; "(183 milliards de dollars)"), not a conversion ("soit environ 31 Md€") nor an
+        earlier figure ("contre 300 millions"); for a noun, also right before it ("40 M€ d'investissement")."""
+        doc, trigger = c.doc, c.trigger
+        for ent in c.entities(trigger.end, c.stop, {"MONEY"}):
+            lead = doc[max(trigger.end, ent.start - 3):ent.start]
+            if any(self.words.has("contrast", t) for t in lead):
+                break
+            if trigger.type != "valuation" and any(self.words.has("worth-word", t) for t in lead):
+                continue  # "une participation …, évaluée à 135 Md$": what a holding is worth, not what was put in
+            if in_parenthetical_clause(doc, ent, trigger.end):
+                continue  # "(qui a déjà érigé pour elle un campus de 10 Md€)"
+            if not self.is_conversion(c, ent, doc[trigger.start:c.stop]):
+                return ent
+        if not trigger.is_verb:
+            i = trigger.start - 1
+            while i >= 0 and self.words.has("plain-genitive", doc[i]):
+                i -= 1
+            if c.entity(i, ("MONEY",)):
+                return c.ents[i]
+        return None
+
+    def is_conversion(self, c: Clause, money: Span, scope: Span) -> bool:
+        """"150 Md¥ (environ 1,2 Md€)", "19 Md£, soit environ 31 Md€": the same sum restated just after
+        another amount."""
+        doc = c.doc
+        lead = doc[max(scope.start, money.start - 3):money.start]
+        opener = next((t for t in lead if self.words.has("conversion-opener", t)), None)
+        if opener is None:
+            return False
+        before = doc[max(scope.start, opener.i - c.settings.conversion_reach):opener.i]
+        return any(t.ent_type_ == "MONEY" for t in before)
+
+    def date_in(self, c: Clause, money: Span | None) -> str | None:
+        """A DATE in the same clause as the fact, the nearest to its amount (not an earlier figure's)."""
+        doc, sent, trigger = c.doc, c.sent, c.trigger
+        start = max(sent.start, trigger.start - c.settings.date_reach)
+        anchor_end = money.end if money is not None else trigger.end
+        stop = next((i for i in range(anchor_end, c.stop) if self.words.has("contrast", doc[i])), c.stop)
+        dates = c.entities(start, stop, {"DATE"})
+        if not dates:
+            return None
+        anchor = money.start if money is not None else trigger.start
+        return min(dates, key=lambda d: abs(d.start - anchor))._.fr_finance_value
+
+    # -- filters --------------------------------------------------------------------------------------
+    def negated(self, c: Clause) -> bool:
+        """"n'investira pas", and possibilities ("qui pourrait faire passer son investissement")."""
+        doc, sent, trigger = c.doc, c.sent, c.trigger
+        before = doc[max(sent.start, trigger.start - c.settings.negation_reach):trigger.start]
+        after = doc[trigger.end:min(sent.end, trigger.end + 3)]
+        return (any(t.lower_ in self.negation or t.lower_ in self.possibility for t in before)
+                or any(t.lower_ in self.possibility for t in after))
+
+    def serves_other_verb(self, c: Clause) -> bool:
+        """"s'engage à acheter 30 milliards de capacité": the fact is the infinitive's."""
+        doc, trigger = c.doc, c.trigger
+        for token in doc[trigger.end:min(trigger.end + 3, len(doc))]:
+            lemma = token.lemma_.lower()
+            if token.pos_ == "VERB" and (lemma in self.blocking_verbs or lemma in self.trigger_lemmas):
+                return True
+        return False
+
+    def money_is_not_a_stake(self, doc: Doc, money: Span) -> bool:
+        """"30 milliards de capacité", "un chiffre d'affaires de 3 Md€": not put into a company."""
+        after = doc[money.end:money.end + 3]
+        return any(t.lower_ in self.not_objects for t in after if not self.words.has("genitive", t))
+
+    def is_passive(self, doc: Doc, index: int) -> bool:
+        """"a été valorisée", "est soutenue depuis ses débuts par", "Soutenue par Google, …"; not the
+        reflexive "s'est offert"."""
+        token = doc[index]
+        window = doc[max(0, index - 4):index]
+        if any(self.words.has("reflexive", t) for t in window) or token.lemma_.lower() in self.words["etre-verb"]:
+            return False  # "s'est offert", "était entrée au capital": active verbs conjugated with être
+        before = {t.lower_ for t in doc[max(0, index - 3):index]}
+        if before & self.words["avoir-form"] and "été" not in before:
+            return False  # "avait déjà racheté": a compound past, whatever the parser says
+        if any(k.dep_ in ("aux:pass", "nsubj:pass") for k in token.children):
+            return True
+        after = [t.lower_ for t in doc[index + 1:index + 5]]
+        if token.is_sent_start and token.lower_.endswith(("é", "ée", "és", "ées")):
+            return True  # "Valorisée 1 Md€, la start-up …" (the tagger may call it a name)
+        if token.pos_ == "ADJ" or is_participle(token):
+            return bool(before & self.words["passive-auxiliary"]) or "par" in after
+        return False
+
+
+def in_parenthetical_clause(doc: Doc, money: Span, start: int) -> bool:
+    """Inside brackets opened after `start` that hold a verb: an aside, not the fact's amount."""
+    depth, opened = 0, None
+    for token in doc[start:money.start]:
+        if token.text == "(":
+            depth, opened = depth + 1, token.i
+        elif token.text == ")":
+            depth = max(0, depth - 1)
+    if not depth or opened is None:
+        return False
+    return any(t.pos_ in ("VERB", "AUX") for t in doc[opened:money.start])
+
+
+def name_just_before(c: Clause, start: int) -> str | None:
+    """", Microsoft jusqu'à 5 milliards", "et la Banque X le solde, soit 20 millions"."""
+    for i in range(start - 1, max(c.sent.start - 1, start - 7), -1):
+        ent = c.ents.get(i)
+        if ent is not None:
+            return name(ent) if ent.label_ in PARTY_LABELS | {"MISC"} else None
+        if c.doc[i].pos_ in ("VERB", "AUX"):
+            return None
+    return None
+
+
+def name_after_word(c: Clause, start: int, word: str) -> str | None:
+    for i in range(start, min(c.sent.end, start + 4)):
+        if c.doc[i].lower_ == word and i + 1 < c.sent.end and c.entity(i + 1, TARGET_LABELS):
+            return name(c.ents[i + 1])
+    return None
+
+
+def date_near(c: Clause, money: Span) -> str | None:
+    dates = entities_in(c.ents, money.end, min(c.sent.end, money.end + 4), {"DATE"})
+    return dates[0]._.fr_finance_value if dates else None
