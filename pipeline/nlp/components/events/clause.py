@@ -6,10 +6,28 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .places import is_known_place
 from .words import Settings, Words, plain
 
-PARTY_LABELS = frozenset({"ORG", "PER"})
-TARGET_LABELS = frozenset({"ORG", "MISC"})  # the model often calls an unknown company MISC; a person is never bought
+# Role slots: which names may fill them. The names component may label an unknown company MISC, PER or LOC;
+# in a clear role slot ("racheté par X", "investi dans X") such a name is still read as a company, unless
+# it is a known place, or (as a target: a person is never bought) a full person name.
+PARTY = "party"    # investors, acquirers: companies, funds, people
+TARGET = "target"  # what is invested in, bought or valued: companies
+
+
+def fits(ent: Span, role) -> bool:
+    """Whether an entity may fill a role slot ("party", "target") or has one of the labels in `role`."""
+    if not isinstance(role, str):
+        return ent.label_ in role
+    label = ent.label_
+    if label in ("ORG", "MISC"):
+        return True
+    if label == "PER":
+        return role == PARTY or len(ent) == 1  # a one-word "person" in a target slot is a company
+    if label == "LOC":
+        return not is_known_place(name(ent))
+    return False
 
 
 @dataclass
@@ -45,12 +63,20 @@ class Clause:
     def entities(self, start: int, stop: int, labels) -> list[Span]:
         return entities_in(self.ents, start, stop, labels)
 
-    def entity(self, i: int, labels=None) -> Span | None:
+    def entity(self, i: int, role=None) -> Span | None:
+        """The entity at token i if it fits `role` (a role slot or a set of labels)."""
         ent = self.ents.get(i)
-        return ent if ent is not None and (labels is None or ent.label_ in labels) else None
+        return ent if ent is not None and (role is None or fits(ent, role)) else None
 
     def has(self, class_id: str, i: int) -> bool:
         return 0 <= i < len(self.doc) and self.words.has(class_id, self.doc[i])
+
+
+class _Unnamed(str):
+    """A role slot filled by an unnamed unit of a company ("l'usine de Y"): the role is known to be null."""
+
+
+UNNAMED = _Unnamed("")
 
 
 @dataclass
@@ -64,11 +90,22 @@ class Reading:
     date: str | None = None
     rules: dict[str, str] = field(default_factory=dict)  # role → rule id
     round_investors_only: bool = False  # "Le tour est mené par X, avec Y": investors of the round just stated
+    kind: str | None = None  # the event type, when the roles change the trigger's ("acquérir 40 % de X": investment)
+
+    @property
+    def type(self) -> str:
+        return self.kind or self.trigger.type
 
     def set_target(self, name: str | None, rule: str) -> None:
-        if name:
+        if name is UNNAMED:
+            self.rules["target"] = "target:unnamed-unit"  # "la division X du groupe Y": stays null
+        elif name:
             self.target = name
             self.rules["target"] = rule
+
+    @property
+    def unnamed_target(self) -> bool:
+        return self.target is None and self.rules.get("target") == "target:unnamed-unit"
 
     def set_parties(self, names: list[str], rule: str) -> None:
         if names:
@@ -76,11 +113,11 @@ class Reading:
             self.rules["parties"] = rule
 
 
-def entities_in(ents: dict, start: int, stop: int, labels) -> list[Span]:
+def entities_in(ents: dict, start: int, stop: int, role) -> list[Span]:
     seen, result = set(), []
     for i in range(start, stop):
         ent = ents.get(i)
-        if ent is not None and ent.label_ in labels and ent.start not in seen:
+        if ent is not None and fits(ent, role) and ent.start not in seen:
             seen.add(ent.start)
             result.append(ent)
     return result

@@ -97,7 +97,7 @@ class EventReader:
                 if ent.start in used or self.roles.is_conversion(c, ent, c.sent):
                     continue
                 lead = c.doc[max(c.sent.start, ent.start - 4):ent.start]
-                if reading.trigger.type == "valuation" and any(self.words.has("contrast", t) for t in lead):
+                if reading.type == "valuation" and any(self.words.has("contrast", t) for t in lead):
                     target = name_after_word(c, ent.end, "pour") or reading.target  # "contre 80 Md$ pour X"
                     follow = Reading(reading.trigger, c.sent, ent, target, [], date_near(c, ent))
                     follow.rules = {"trigger": reading.trigger.rule, "target": "target:follow-up",
@@ -106,14 +106,21 @@ class EventReader:
                         follow.rules["date"] = "date:near-amount"
                     extra.append((follow, c))
                     used.add(ent.start)
-                elif reading.trigger.type == "investment" and reading.trigger.is_verb:
+                elif reading.type == "investment" and reading.trigger.is_verb:
                     party = name_just_before(c, ent.start)
-                    if party and party not in reading.parties and party != reading.target:
+                    if not party or party in reading.parties or party == reading.target:
+                        continue
+                    if reading.trigger.entry.get("subject_is_target"):  # "X a levé 10 M€, Y 5 M€ et Z 2 M€"
+                        follow = Reading(reading.trigger, c.sent, ent, party, [], reading.date)
+                        follow.rules = {**reading.rules, "target": "target:name-before-amount",
+                                        "amount": "amount:follow-up"}
+                        follow.rules.pop("parties", None)
+                    else:  # "Nvidia jusqu'à 10 milliards, Microsoft jusqu'à 5 milliards"
                         follow = Reading(reading.trigger, c.sent, ent, reading.target, [party], reading.date)
                         follow.rules = {**reading.rules, "parties": "investors:name-before-amount",
                                         "amount": "amount:follow-up"}
-                        extra.append((follow, c))
-                        used.add(ent.start)
+                    extra.append((follow, c))
+                    used.add(ent.start)
         return extra
 
     # -- output -------------------------------------------------------------------------------
@@ -131,7 +138,7 @@ class EventReader:
             money._.fr_finance_value, money._.fr_finance_currency, money._.fr_finance_qualifier,
             money.start_char, money.end_char)
         ordered = [rules[role] for role in ("trigger", "target", "parties", "amount", "date") if role in rules]
-        return Event(r.trigger.type, r.target, list(r.parties) if r.trigger.type != "valuation" else [],
+        return Event(r.type, r.target, list(r.parties) if r.type != "valuation" else [],
                      amount, date, (r.evidence.start_char, trim_end(r.evidence)), ordered,
                      is_headline(r.evidence, self.words, self.settings))
 

@@ -52,7 +52,9 @@ def fill_topic(events: list[Event]) -> list[Event]:
         if event.target is None and event.type == "valuation":
             _set_target(event, next((e.target for e in kept if e.evidence == event.evidence and e.target), None),
                         "target:deal-in-sentence")
-        if event.target is None:
+        if event.target is None and event.type == "valuation" and len(about) == 1:
+            _set_target(event, next(iter(about)), "target:document-topic")  # "lui permet de dépasser le milliard de valorisation"
+        if event.target is None and "target:unnamed-unit" not in event.rules:
             continue
         kept.append(event)
     return kept

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from .clause import (PARTY_LABELS, TARGET_LABELS, Clause, Reading, entities_in, governing_verb, is_participle,
+from .clause import (PARTY, TARGET, UNNAMED, Clause, Reading, entities_in, fits, governing_verb, is_participle,
                      marker_at, name, phrases)
 
 
@@ -28,6 +28,12 @@ class RoleReader:
         self.possibility = set(data["possibility_markers"])
         self.reporting_verbs = set(data["reporting_verbs"])
         self.trigger_lemmas = {verb for e in data["triggers"] for verb in e.get("verbs", [])}
+        self.deal_nouns = {n for e in data["triggers"] if e["type"] == "acquisition" for n in e.get("nouns", [])}
+        self.near_markers = phrases(data["near_investor_markers"])
+        self.price_nouns = set(data["price_nouns"])
+        self.per_share = phrases(data["per_share_markers"])
+        self.stake_nouns = set(data["stake_nouns"])
+        self.unit_nouns = phrases(data["unit_nouns"])
 
     # -- one clause -----------------------------------------------------------------------------
     def read(self, c: Clause) -> Reading | None:
@@ -36,19 +42,28 @@ class RoleReader:
             return None
         reading = Reading(trigger, evidence=c.sent)
         reading.rules["trigger"] = trigger.rule
+        first = next(iter(c.entities(trigger.end, c.stop, {"MONEY"})), None)
+        if first is not None and self.is_per_share(c.doc, first):
+            return None  # "rachètera les actions à 33 $ pièce", "valorise X à 41 € par action": a term, not the deal
         reading.money = self.amount(c)
         if reading.money is not None:
             if self.money_is_not_a_stake(c.doc, reading.money):
                 return None
-        readers = {"acquisition": self.acquisition_roles, "valuation": self.valuation_roles}
-        readers.get(trigger.type, self.investment_roles)(c, reading)
+        if trigger.type == "acquisition" and trigger.is_verb and self.buys_a_stake(c):
+            reading.kind = "investment"  # "acquérir les parts de X dans Y", "racheter 40 % du capital de Y"
+            self.stake_roles(c, reading)
+        else:
+            readers = {"acquisition": self.acquisition_roles, "valuation": self.valuation_roles}
+            readers.get(trigger.type, self.investment_roles)(c, reading)
         reading.parties = [p for p in dict.fromkeys(reading.parties) if p != reading.target]
         if trigger.entry.get("round") and reading.money is None and reading.parties:
             reading.round_investors_only = True
             return reading
-        if reading.money is None and not (reading.target and reading.parties):
+        if reading.money is None and reading.unnamed_target and reading.parties:
+            pass  # "X a bouclé l'acquisition de la division Y du groupe Z": the buyer of an unnamed unit
+        elif reading.money is None and not (reading.target and reading.parties):
             return None  # without an amount, a fact needs both sides named ("soutenue par Amazon")
-        if reading.target is None and not reading.parties and not (trigger.type == "investment" and reading.money):
+        if reading.target is None and not reading.parties and not (reading.type == "investment" and reading.money):
             return None  # (an amount alone may still find its company in the sentence: merge.share_targets)
         reading.date = self.date_in(c, reading.money)
         if reading.date is not None:
@@ -62,10 +77,14 @@ class RoleReader:
         subjects = self.subjects(c)
         if entry.get("object_is_investor"):  # "X a fait entrer à son capital le fonds Y"
             r.set_target(subjects[0] if subjects else None, "target:subject")
-            r.set_parties(self.names_after(c, trigger.end, PARTY_LABELS), "investors:object")
+            r.set_parties(self.names_after(c, trigger.end, PARTY), "investors:object")
             return
         r.set_target(self.target_after(c, markers, exclude=set(subjects)), "target:after-marker")
         if entry.get("subject_is_target"):  # "la start-up a levé 40 M€ auprès de X", "X annonce une levée de …"
+            raiser = self.genitive_name(c, r.money.end) if r.money is not None and not trigger.is_verb else None
+            if raiser:  # "le tour de 100 M€ de X", "la levée de 20 M€ de X": the round's raiser
+                r.set_target(raiser, "target:round-genitive")
+                return
             if not trigger.is_verb:
                 subjects = self.subjects(c, governing=True)
             r.set_target(subjects[0] if subjects else None, "target:subject")
@@ -87,6 +106,9 @@ class RoleReader:
                           "investors:after-marker")
             if not r.parties and not entry.get("round"):
                 r.set_parties(self.subjects(c, governing=True), "investors:governing-subject")
+            elif r.parties and r.target is None:  # "X signe un investissement de 5 M€ avec le fonds Y": X raised it
+                subjects = [n for n in self.subjects(c, governing=True) if n not in r.parties]
+                r.set_target(subjects[0] if subjects else None, "target:governing-subject")
 
     def acquisition_roles(self, c: Clause, r: Reading) -> None:
         trigger = c.trigger
@@ -108,7 +130,7 @@ class RoleReader:
                 r.set_target(target, "target:object")
                 r.set_parties(subjects[:1], "acquirer:subject")
         else:  # "l'acquisition de Bun par Anthropic", "X a annoncé le rachat de Y"
-            r.set_target(self.target_after(c, self.markers["acquisition"]), "target:after-marker")
+            r.set_target(self.target_after(c, self.markers["acquisition"], adjacent=True), "target:after-marker")
             agents = self.investors_after(c, trigger.end, markers=self.agent, exclude={r.target})
             if agents:
                 r.set_parties(agents[:1], "acquirer:agent")
@@ -117,7 +139,8 @@ class RoleReader:
                               "acquirer:governing-subject")
             reported = any(t.lemma_.lower() in self.reporting_verbs for t in c.doc[c.sent.start:trigger.start])
             if not r.parties and not reported:
-                earlier = c.entities(c.sent.start, trigger.start, PARTY_LABELS)
+                earlier = [e for e in c.entities(c.sent.start, trigger.start, PARTY)
+                           if not (e.start > 0 and c.doc[e.start - 1].text == "(")]  # "LONDRES (AFP)": a source
                 r.set_parties([n for n in map(name, earlier) if n != r.target][-1:], "acquirer:earlier-name")
 
     def valuation_roles(self, c: Clause, r: Reading) -> None:
@@ -136,6 +159,35 @@ class RoleReader:
         if r.target is None:
             r.set_target(self.holder(c), "target:holder")
 
+    def buys_a_stake(self, c: Clause) -> bool:
+        """The bought object is a stake: "les parts de X", "une participation de 57 % dans Y", "40 % du capital"."""
+        for token in c.doc[c.trigger.end:min(c.stop, c.trigger.end + 4)]:
+            if token.ent_type_ == "PERCENT" or token.lower_ in self.stake_nouns:
+                return True
+            if token.ent_type_ or token.pos_ in ("VERB", "AUX", "PROPN"):
+                return False
+        return False
+
+    def stake_roles(self, c: Clause, r: Reading) -> None:
+        """A stake bought: the company it is a part of follows "dans" ("les parts de X dans Y"), else
+        "(du capital) de"; the buyer is the subject."""
+        target = self.target_after(c, phrases(["dans", "au capital de", "au capital d'", "du capital de",
+                                               "du capital d'", "au capital du"]))
+        if target is None:
+            target = self.target_after(c, self.markers["acquisition"])
+        r.set_target(target, "target:stake-of")
+        r.set_parties(self.subjects(c), "investors:subject")
+
+    def genitive_name(self, c: Clause, at: int) -> str | None:
+        """A company named right after `at` by "de": "… de 100 M€ de X"."""
+        if at < c.stop and self.words.has("genitive", c.doc[at]):
+            for i in range(at + 1, min(c.stop, at + 3)):
+                if c.entity(i, TARGET):
+                    return name(c.ents[i])
+                if c.ents.get(i) is not None or c.doc[i].pos_ in ("VERB", "AUX", "PUNCT"):
+                    break
+        return None
+
     def holder(self, c: Clause) -> str | None:
         """Whose valuation a bare "valorisation" is: "X, dont la capitalisation atteint", "X affiche une
         valorisation de", or "sa valorisation" (the document's company)."""
@@ -146,7 +198,7 @@ class RoleReader:
             i = whose[-1].i - 1
             while i >= sent.start and doc[i].text == ",":
                 i -= 1
-            if c.entity(i, TARGET_LABELS):
+            if c.entity(i, TARGET):
                 return name(c.ents[i])
         verb = governing_verb(doc[trigger.start])
         if verb is not None and verb.lemma_.lower() in self.holder_verbs:
@@ -158,15 +210,16 @@ class RoleReader:
         return None
 
     # -- names in role slots ----------------------------------------------------------------------
-    def target_after(self, c: Clause, markers, exclude=()) -> str | None:
+    def target_after(self, c: Clause, markers, exclude=(), adjacent=False) -> str | None:
         """The company after the first marker word ("dans X", "de la jeune pousse X"), or the company a
-        description there stands for ("dans la startup")."""
+        description there stands for ("dans la startup"); with `adjacent`, only a marker right after the
+        trigger ("l'achat de X", not "l'achat par un emprunt de 250 M€ de X")."""
         doc = c.doc
-        for i in range(c.trigger.end, c.stop):
+        for i in range(c.trigger.end, min(c.stop, c.trigger.end + 2) if adjacent else c.stop):
             marker = marker_at(doc, i, markers)
             if marker:
-                found = self.name_or_description(c, i + marker, TARGET_LABELS, exclude)
-                if found:
+                found = self.name_or_description(c, i + marker, TARGET, exclude)
+                if found or found is UNNAMED:
                     return found
                 continue  # "une participation de 20 % dans la société Alan": the next marker
             if c.entity(i, ("MONEY", "PERCENT")):
@@ -177,7 +230,7 @@ class RoleReader:
 
     def object(self, c: Clause, start: int) -> str | None:
         """The direct object: "racheté en 2023 le joaillier genevois Orlov & Fils", "son concurrent X"."""
-        return self.name_or_description(c, start, TARGET_LABELS, (), allow_date=True)
+        return self.name_or_description(c, start, TARGET, (), allow_date=True)
 
     def name_or_description(self, c: Clause, start: int, labels, exclude, allow_date=False) -> str | None:
         doc = c.doc
@@ -186,8 +239,8 @@ class RoleReader:
         while i < min(c.stop, start + c.settings.max_gap):
             ent = c.ents.get(i)
             if ent is not None:
-                if ent.label_ in labels and name(ent) not in exclude:
-                    return name(ent)
+                if fits(ent, labels) and name(ent) not in exclude:
+                    return UNNAMED if labels == TARGET and self.unit_before(c, ent, start) else name(ent)
                 if ent.label_ == "DATE" and allow_date:
                     i = ent.end
                     continue
@@ -207,6 +260,19 @@ class RoleReader:
         if described is not None:
             return c.topic.referent(described, as_subject=False, exclude=exclude)
         return None
+
+    def unit_before(self, c: Clause, ent: Span, floor: int) -> bool:
+        """"la division aliments du groupe X", "l'usine de X": the name is that of the unit's owner."""
+        genitive = False
+        for i in range(ent.start - 1, max(floor, ent.start - c.settings.max_gap) - 1, -1):
+            token = c.doc[i]
+            if self.words.has("genitive", token) or token.lower_ == "des":
+                genitive = True
+            elif genitive and marker_at(c.doc, i, self.unit_nouns):
+                return True
+            if token.is_punct or token.pos_ in ("VERB", "AUX") or c.ents.get(i) is not None:
+                return False
+        return False
 
     def is_description(self, doc: Doc, k: int) -> bool:
         """"la startup", "cette jeune pousse", "son concurrent": a determiner, then a description that
@@ -234,22 +300,30 @@ class RoleReader:
             if marker and marker_at(doc, i, self.agent) == marker and i - start > 4:
                 marker = 0  # "de dette garantie par des processeurs": that "par" is another verb's
             if marker:
-                found = self.names_after(c, i + marker, PARTY_LABELS)
+                near = marker_at(doc, i, self.near_markers) == marker
+                found = self.names_after(c, i + marker, PARTY, reach=2 if near else None)
                 names += [n for n in found if n not in exclude and n not in names]
                 i += marker
             i += 1
         return names
 
-    def names_after(self, c: Clause, start: int, labels) -> list[str]:
-        """"Microsoft et Nvidia", "Bpifrance, du fonds EIC Fund et de l'industriel japonais Daikyo"."""
+    def names_after(self, c: Clause, start: int, labels, reach: int | None = None) -> list[str]:
+        """"Microsoft et Nvidia", "Bpifrance, du fonds EIC Fund et de l'industriel japonais Daikyo",
+        "X (via Y), Z (France) et W": a list, asides in brackets skipped."""
         doc = c.doc
         names: list[str] = []
         i, skipped = start, 0
-        while i < c.stop and skipped <= c.settings.max_gap:
+        reach = c.settings.max_gap if reach is None else reach
+        while i < c.stop and skipped <= reach:
             ent = c.ents.get(i)
-            if ent is not None and ent.label_ in labels:
+            if ent is not None and fits(ent, labels):
                 names.append(name(ent))
                 i, skipped = ent.end, 0
+                reach = c.settings.max_gap
+                if i < c.stop and doc[i].text == "(":  # "DPI (via Nclude)", "Partech (France)"
+                    close = next((k for k in range(i + 1, min(c.stop, i + c.settings.max_gap)) if doc[k].text == ")"), None)
+                    if close is not None:
+                        i = close + 1
                 if i < c.stop and doc[i].lower_ in (",", "et", "ainsi"):
                     i += 2 if doc[i].lower_ == "ainsi" else 1  # "ainsi que"
                     continue
@@ -266,8 +340,9 @@ class RoleReader:
         verb = c.doc[c.trigger.start]
         if governing:
             verb = governing_verb(verb) or verb
+        purpose = False
         for _ in range(4):
-            if verb.lemma_.lower() in self.reporting_verbs:
+            if verb.lemma_.lower() in self.reporting_verbs and not purpose:
                 break  # "les analystes de X jugent que l'acquisition de Y …": X only comments
             names = self.subjects_of(c, verb)
             if names:
@@ -276,6 +351,8 @@ class RoleReader:
                       or "Inf" in verb.morph.get("VerbForm"))  # "a conclu une entente pour acquérir X"
             if verb.head.i == verb.i or not climbs:
                 break
+            # "X attend le feu vert pour boucler l'achat de Y": a purpose is the subject's own act
+            purpose = any(k.dep_ == "mark" and k.lower_ == "pour" for k in verb.children)
             verb = verb.head
         return []
 
@@ -304,13 +381,17 @@ class RoleReader:
                 if aside is None:
                     i -= 1  # "Al Rayyan Holding, entré au capital …": the name before the participle
                     continue
-                inside = c.entities(aside + 1, i, PARTY_LABELS)
+                if c.entity(aside - 1, PARTY):  # "X, une filiale de Y, a investi": the name before the apposition
+                    return self.coordinated_names_backwards(c, aside - 1)
+                inside = c.entities(aside + 1, i, PARTY)
+                if inside and inside[-1].end == i and inside[-1].start <= aside + 2:
+                    return [name(inside[-1])]  # "Le premier raffineur du pays, X, a investi": the apposition names it
                 if inside and self.words.has("determiner", doc[aside + 1]):  # "Le vendeur, l'allemand Rheinfunk, avait acquis"
                     return [name(inside[-1])]
                 i = aside - 1  # ", par exemple,", ", issue de l'Université de Cambridge," before the verb
             else:
                 break
-        if i >= sent.start and c.entity(i, PARTY_LABELS | {"MISC"}):
+        if i >= sent.start and c.entity(i, PARTY):
             return self.coordinated_names_backwards(c, i)
         return []
 
@@ -322,13 +403,16 @@ class RoleReader:
         return None
 
     def coordinated_names_backwards(self, c: Clause, end_token: int) -> list[str]:
+        """"X, Y et Z ont investi": a comma joins names only in a list closed by "et" ("X, Y a investi" is
+        an apposition or another clause)."""
         names: list[str] = []
-        i = end_token
-        while i >= c.sent.start and c.entity(i, PARTY_LABELS | {"MISC"}):
+        i, closed = end_token, False
+        while i >= c.sent.start and c.entity(i, PARTY):
             ent = c.ents[i]
             names.insert(0, name(ent))
             i = ent.start - 1
-            if i >= c.sent.start and c.doc[i].lower_ in ("et", ","):
+            if i >= c.sent.start and (c.doc[i].lower_ == "et" or (c.doc[i].text == "," and closed)):
+                closed = True
                 i -= 1
                 continue
             break
@@ -339,10 +423,10 @@ class RoleReader:
             if child.dep_ not in ("nsubj", "nsubj:pass"):
                 continue
             members = [child] + [k for k in child.children if k.dep_ == "conj"]
-            names = [name(c.ents[m.i]) for m in members if c.entity(m.i, PARTY_LABELS)]
+            names = [name(c.ents[m.i]) for m in members if c.entity(m.i, PARTY)]
             if names:
                 return names
-            inner = [t for t in child.subtree if c.entity(t.i, PARTY_LABELS)]
+            inner = [t for t in child.subtree if c.entity(t.i, PARTY) and not self.in_modifier(t, child)]
             if inner and child.i not in c.ents:  # "la société Hextal", "le fonds souverain X"
                 return [name(c.ents[inner[0].i])]
             if self.is_description(c.doc, child.i) or self.words.has("subject-pronoun", child):
@@ -350,16 +434,25 @@ class RoleReader:
                 return [main] if main else []
         return []
 
+    @staticmethod
+    def in_modifier(token: Token, head: Token) -> bool:
+        """Inside a clause or apposition that describes `head` ("la start-up, fondée par X, …")."""
+        while token.i != head.i and token.head.i != token.i:
+            if token.dep_ in ("acl", "acl:relcl", "appos", "advcl"):
+                return True
+            token = token.head
+        return False
+
     def clause_subject(self, c: Clause) -> str | None:
         """"Soutenue par Google, la société Hextal accélère": the sentence's own subject."""
         for token in c.sent:
             if token.dep_ in ("nsubj", "nsubj:pass") and token.head.dep_ == "ROOT":
                 for part in [token, *token.subtree]:
-                    if c.entity(part.i, TARGET_LABELS):
+                    if c.entity(part.i, TARGET):
                         return name(c.ents[part.i])
         comma = next((t.i for t in c.sent if t.text == ","), None)  # the parse failed: the name after the
         if comma is not None:                                       # participial phrase
-            after = c.entities(comma + 1, min(c.sent.end, comma + 6), TARGET_LABELS)
+            after = c.entities(comma + 1, min(c.sent.end, comma + 6), TARGET)
             if after:
                 return name(after[0])
         return None
@@ -374,8 +467,11 @@ class RoleReader:
             lead = doc[max(trigger.end, ent.start - 3):ent.start]
             if any(self.words.has("contrast", t) for t in lead):
                 break
-            if trigger.type != "valuation" and any(self.words.has("worth-word", t) for t in lead):
+            if trigger.type != "valuation" and any(self.words.has("worth-word", t) for t in lead) and not any(
+                    t.lower_ in self.price_nouns for t in doc[max(trigger.end, ent.start - 5):ent.start]):
                 continue  # "une participation …, évaluée à 135 Md$": what a holding is worth, not what was put in
+            if self.is_per_share(doc, ent):
+                continue
             if in_parenthetical_clause(doc, ent, trigger.end):
                 continue  # "(qui a déjà érigé pour elle un campus de 10 Md€)"
             if not self.is_conversion(c, ent, doc[trigger.start:c.stop]):
@@ -386,7 +482,26 @@ class RoleReader:
                 i -= 1
             if c.entity(i, ("MONEY",)):
                 return c.ents[i]
+        return self.price_before(c)
+
+    def price_before(self, c: Clause) -> Span | None:
+        """"N payés par X pour le rachat de Y", "X a déboursé N pour acquérir Y": the price is stated
+        before "pour" and the trigger it introduces."""
+        doc, i = c.doc, c.trigger.start - 1
+        while i > c.sent.start and self.words.has("determiner", doc[i]):
+            i -= 1
+        if i <= c.sent.start or doc[i].lower_ != "pour":
+            return None
+        for k in range(i - 1, max(c.sent.start, i - c.settings.max_gap) - 1, -1):
+            ent = c.ents.get(k)
+            if ent is not None and ent.label_ == "MONEY":
+                return None if self.is_per_share(doc, ent) else ent
+            if doc[k].text in (",", ";", ":", "(", ")") or c.words.has("clause-break", doc[k]):
+                return None
         return None
+
+    def is_per_share(self, doc: Doc, money: Span) -> bool:
+        return any(marker_at(doc, i, self.per_share) for i in range(money.end, min(len(doc), money.end + 2)))
 
     def is_conversion(self, c: Clause, money: Span, scope: Span) -> bool:
         """"150 Md¥ (environ 1,2 Md€)", "19 Md£, soit environ 31 Md€": the same sum restated just after
@@ -427,6 +542,8 @@ class RoleReader:
             lemma = token.lemma_.lower()
             if token.pos_ == "VERB" and (lemma in self.blocking_verbs or lemma in self.trigger_lemmas):
                 return True
+            if trigger.type == "investment" and trigger.is_verb and token.lower_ in self.deal_nouns:
+                return True  # "financer l'achat de X": the fact is the purchase
         return False
 
     def money_is_not_a_stake(self, doc: Doc, money: Span) -> bool:
@@ -472,7 +589,7 @@ def name_just_before(c: Clause, start: int) -> str | None:
     for i in range(start - 1, max(c.sent.start - 1, start - 7), -1):
         ent = c.ents.get(i)
         if ent is not None:
-            return name(ent) if ent.label_ in PARTY_LABELS | {"MISC"} else None
+            return name(ent) if fits(ent, PARTY) else None
         if c.doc[i].pos_ in ("VERB", "AUX"):
             return None
     return None
@@ -480,7 +597,7 @@ def name_just_before(c: Clause, start: int) -> str | None:
 
 def name_after_word(c: Clause, start: int, word: str) -> str | None:
     for i in range(start, min(c.sent.end, start + 4)):
-        if c.doc[i].lower_ == word and i + 1 < c.sent.end and c.entity(i + 1, TARGET_LABELS):
+        if c.doc[i].lower_ == word and i + 1 < c.sent.end and c.entity(i + 1, TARGET):
             return name(c.ents[i + 1])
     return None
 

@@ -79,6 +79,8 @@ def verb_phrase_pattern(nlp: Language, phrase: str, words: Words) -> list[dict]:
         tokens = tokens[1:]
     pattern = [{"LOWER": {"IN": sorted(words["reflexive"] | {w.replace("'", "’") for w in words["reflexive"]})}}] \
         if reflexive else []
+    if reflexive:  # "s'est porté acquéreur", "s'était emparé de"
+        pattern.append({"POS": "AUX", "OP": "?"})
     pattern += [{"LEMMA": tokens[0]}, {"POS": "ADV", "OP": "*"}]
     for word in tokens[1:]:
         pattern.append({"LIKE_NUM": True} if word == "{N}" else {"LOWER": word.lower()})
