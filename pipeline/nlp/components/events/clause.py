@@ -165,9 +165,9 @@ class Topic:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.subjects = [e for e in doc.ents if e.label_ == "ORG" and (
-            e.root.dep_ in ("nsubj", "nsubj:pass") or e.start == e.sent.start)]
-        self.counts = Counter(name(e) for e in doc.ents if e.label_ == "ORG")
+        companies = [e for e in doc.ents if e.label_ != "MISC" and fits(e, TARGET)]  # MISC: mostly products
+        self.subjects = [e for e in companies if e.root.dep_ in ("nsubj", "nsubj:pass") or e.start == e.sent.start]
+        self.counts = Counter(name(e) for e in companies)
         self.targets: list[str] = []
 
     def note_target(self, target: str | None) -> None:

@@ -8,7 +8,7 @@ from ... import lexicons
 from ..spans import register_extensions
 from ....records.event import Amount, Event
 from . import merge
-from .clause import Clause, Reading, Topic
+from .clause import PARTY, TARGET, Clause, Reading, Topic, Trigger, entities_in, fits, name
 from .roles import RoleReader, date_near, name_after_word, name_just_before
 from .triggers import TriggerFinder
 from .words import Settings, Words
@@ -35,9 +35,13 @@ class EventReader:
         self.words = Words(words)
         data = lexicons.load(lexicon)
         entries = {e["id"]: e for e in lexicons.require_ids(data["triggers"], "events.yaml triggers")}
-        self.triggers = TriggerFinder(nlp, entries, data["investor_markers"], self.words, settings)
+        self.deal_as = {"investment": entries["round-noun"], "acquisition": entries["acquire-noun"]}
+        self.triggers = TriggerFinder(nlp, entries, data["investor_markers"], self.words, settings,
+                                      data["descriptor_heads"])
         self.roles = RoleReader(data, self.words)
         self.hypothesis = set(data["hypothesis_markers"])
+        self.price_nouns = set(data["price_nouns"])
+        self.investor_nouns = set(data["investor_nouns"])
         self.news = set(data["news_markers"])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -45,13 +49,19 @@ class EventReader:
         topic = Topic(doc)
         matches = self.triggers.matches(doc)
         events: list[Event] = []
-        for sent in sentences(doc, self.words):
+        stated_in: dict[int, int] = {}  # id(event) → number of the sentence that states it
+        for number, sent in enumerate(sentences(doc, self.words)):
             if is_question(sent) or self.is_hypothesis(sent):
                 continue
             triggers = self.triggers.in_sentence(doc, sent, ents, matches)
             readings: list[tuple[Reading, Clause]] = []
+            context = next((e.type for e in reversed(events) if e.type != "valuation"), None)
             for k, trigger in enumerate(triggers):
                 stop = triggers[k + 1].start if k + 1 < len(triggers) else sent.end
+                if trigger.type == "deal":  # "une opération de 15 M€": the kind of deal the text is about
+                    if context is None:
+                        continue
+                    trigger = Trigger({**self.deal_as[context], "id": "deal-noun"}, trigger.start, trigger.end, False)
                 clause = Clause(doc, sent, trigger, self.clause_end(doc, trigger.end, stop), ents, topic,
                                 self.words, self.settings)
                 reading = self.roles.read(clause)
@@ -59,8 +69,17 @@ class EventReader:
                     readings.append((reading, clause))
                     if not reading.round_investors_only:
                         topic.note_target(reading.target)
+                        context = reading.type if reading.type != "valuation" else context
+                events += self.counted_list(clause)
             readings += self.follow_ups(readings)
+            if context == "investment":
+                events += self.bracketed_amounts(doc, sent, ents, readings)
+            if not readings:  # a sentence that completes the fact just stated
+                recent = [e for e in events if stated_in.get(id(e), -9) >= number - 2]
+                self.complete(doc, sent, ents, recent)
+                continue
             stated = [(self.event(doc, r), r) for r, _ in readings]
+            stated_in.update((id(e), number) for e, _ in stated)
             merge.share_targets([e for e, _ in stated])
             for event, reading in stated:
                 if reading.round_investors_only:
@@ -70,6 +89,80 @@ class EventReader:
         events = merge.drop_restatements(merge.name_joint_investors(merge.fill_topic(events)))
         doc._.fr_finance_events = [e.to_dict() for e in events]
         return doc
+
+    def counted_list(self, c: Clause) -> list[Event]:
+        """"trois opérations (X, Y et Z)", "deux levées (X et Y)": a round-up names rounds without their
+        amounts; each named company raised (rule target:counted-list)."""
+        doc, trigger = c.doc, c.trigger
+        if trigger.is_verb or not trigger.entry.get("round") or trigger.start == 0 or not doc[trigger.start - 1].like_num:
+            return []
+        if trigger.end >= len(doc) or doc[trigger.end].text != "(":
+            return []
+        close = next((i for i in range(trigger.end + 1, c.sent.end) if doc[i].text == ")"), None)
+        if close is None:
+            return []
+        names = [name(e) for e in entities_in(c.ents, trigger.end + 1, close, TARGET)]
+        evidence = (c.sent.start_char, trim_end(c.sent))
+        return [Event("investment", n, [], None, None, evidence, [trigger.rule, "target:counted-list"]) for n in names]
+
+    def bracketed_amounts(self, doc: Doc, sent: Span, ents: dict, readings) -> list[Event]:
+        """Round-ups: "X (21 M$, fonds Y)", "la start-up X (15 M€) complète la liste": a company, then in
+        brackets the amount it raised and its investors (rules target:before-bracket or
+        target:sentence-subject, amount:in-brackets, investors:in-brackets). Not a conversion "N (M)"."""
+        used = {r.money.start for r, _ in readings if r.money is not None}
+        found = []
+        for money in entities_in(ents, sent.start, sent.end, ("MONEY",)):
+            opener = money.start - 1
+            if money.start in used or opener <= sent.start or doc[opener].text != "(":
+                continue
+            if any(ents.get(i) is not None and ents[i].label_ == "MONEY" for i in range(max(sent.start, opener - 3), opener)):
+                continue  # "141 M$ US (193 M$)": a conversion
+            before = ents.get(opener - 1)
+            if before is not None and fits(before, TARGET):
+                target, rule = name(before), "target:before-bracket"
+            else:
+                earlier = entities_in(ents, sent.start, opener, TARGET)
+                if len(earlier) != 1 or any(ents.get(i) is not None and ents[i].label_ == "MONEY"
+                                            for i in range(sent.start, opener)):
+                    continue
+                target, rule = name(earlier[0]), "target:sentence-subject"
+            close = next((i for i in range(money.end, sent.end) if doc[i].text == ")"), sent.end)
+            investors = [name(e) for e in entities_in(ents, money.end, close, PARTY) if name(e) != target]
+            amount = Amount(money._.fr_finance_value, money._.fr_finance_currency, money._.fr_finance_qualifier,
+                            money.start_char, money.end_char)
+            rules = ["amount-in-brackets", rule] + (["investors:in-brackets"] if investors else []) + ["amount:in-brackets"]
+            found.append(Event("investment", target, investors, amount, None, (sent.start_char, trim_end(sent)), rules,
+                               is_headline(sent, self.words, self.settings)))
+        return found
+
+    def complete(self, doc: Doc, sent: Span, ents: dict, recent: list[Event]) -> None:
+        """A sentence without a fact of its own may complete the last one: its price ("Le montant de
+        l'opération est de 8 millions", rule amount:next-sentence) or its other investors ("Parmi les autres
+        investisseurs, on retrouve X, Y et Z", rule investors:next-sentence-list)."""
+        if not recent:
+            return
+        last = recent[-1]
+        money = [e for e in entities_in(ents, sent.start, sent.end, ("MONEY",)) if e.label_ == "MONEY"]
+        price = next((t for t in sent if t.lower_ in self.price_nouns), None)
+        if price is not None and money and last.amount is None and last.type != "valuation":
+            first = next((m for m in money if m.start > price.i and m.start - price.i <= self.settings.max_gap), None)
+            if first is not None and not self.roles.is_per_share(doc, first):
+                last.amount = Amount(first._.fr_finance_value, first._.fr_finance_currency,
+                                     first._.fr_finance_qualifier, first.start_char, first.end_char)
+                last.rules.append("amount:next-sentence")
+            return
+        role = next((t for t in sent if t.lower_ in self.investor_nouns), None)
+        investment = next((e for e in reversed(recent) if e.type == "investment"), None)
+        if role is None or money or investment is None:
+            return
+        listed = [e for e in entities_in(ents, role.i + 1, sent.end, PARTY)
+                  if not any(self.words.has("genitive", t) or t.lower_ == "des" for t in doc[max(sent.start, e.start - 2):e.start])]
+        if not listed or listed[0].start - role.i > self.settings.max_gap:
+            return  # "de X" describes someone named before ("la filiale de X"); a far name is another matter
+        names = [n for n in map(name, listed) if n != investment.target and n not in investment.parties]
+        if names:
+            investment.parties = investment.parties + names
+            investment.rules.append("investors:next-sentence-list")
 
     def clause_end(self, doc: Doc, start: int, stop: int) -> int:
         for i in range(start, stop):

