@@ -169,13 +169,20 @@ class Topic:
         self.subjects = [e for e in companies if e.root.dep_ in ("nsubj", "nsubj:pass") or e.start == e.sent.start]
         self.counts = Counter(name(e) for e in companies)
         self.targets: list[str] = []
+        self.parties: list[tuple[int, str]] = []
 
     def note_target(self, target: str | None) -> None:
         if target:
             self.targets.append(target)
 
-    def referent(self, index: int, as_subject: bool, exclude=()) -> str | None:
+    def note_parties(self, parties: list[str], index: int) -> None:
+        """Buyers and investors act as subjects: "X annonce le rachat de Y. … Il avait déjà racheté Z"."""
+        self.parties += [(index, p) for p in parties]
+
+    def referent(self, index: int, as_subject: bool, exclude=(), pronoun: bool = False) -> str | None:
         subjects = [name(e) for e in self.subjects if e.end <= index and name(e) not in exclude]
+        if as_subject and pronoun:
+            subjects += [p for i, p in self.parties if i < index and p not in exclude]
         targets = [t for t in self.targets if t not in exclude]
         if as_subject and subjects:  # the company the text keeps as its subject; the latest on a tie
             counts = Counter(subjects)

@@ -15,12 +15,14 @@ from .words import Settings, Words
 
 
 @Language.factory("fr_finance_events_v1", default_config={
-    "lexicon": "events.yaml", "words": "french.yaml", "max_gap": 8, "headline_zone": 400, "verb_noun_gap": 3,
+    "lexicon": "events.yaml", "words": "french.yaml", "max_gap": 8, "description_reach": 14, "headline_zone": 400,
+    "verb_noun_gap": 3,
     "aside_reach": 12, "negation_reach": 4, "date_reach": 8, "conversion_reach": 4})
-def make_event_reader(nlp: Language, name: str, lexicon: str, words: str, max_gap: int, headline_zone: int,
+def make_event_reader(nlp: Language, name: str, lexicon: str, words: str, max_gap: int, description_reach: int,
+                      headline_zone: int,
                       verb_noun_gap: int, aside_reach: int, negation_reach: int, date_reach: int,
                       conversion_reach: int) -> "EventReader":
-    settings = Settings(max_gap=max_gap, headline_zone=headline_zone, verb_noun_gap=verb_noun_gap,
+    settings = Settings(max_gap=max_gap, description_reach=description_reach, headline_zone=headline_zone, verb_noun_gap=verb_noun_gap,
                         aside_reach=aside_reach, negation_reach=negation_reach, date_reach=date_reach,
                         conversion_reach=conversion_reach)
     return EventReader(nlp, name, lexicon=lexicon, words=words, settings=settings)
@@ -69,6 +71,7 @@ class EventReader:
                     readings.append((reading, clause))
                     if not reading.round_investors_only:
                         topic.note_target(reading.target)
+                        topic.note_parties(reading.parties, trigger.start)
                         context = reading.type if reading.type != "valuation" else context
                 events += self.counted_list(clause)
             readings += self.follow_ups(readings)

@@ -26,12 +26,16 @@ def share_targets(events: list[Event]) -> list[Event]:
 def give_investors_to_last_round(events: list[Event], investors: list[str], rule: str) -> list[Event]:
     """"… une levée de fonds de 120 M€. Le tour est mené par Eurazeo, avec Bpifrance.": the round's
     investors are named in the next sentence; they go to the last of the latest three investments
-    that has none."""
+    that has none, else join those of the latest ("Cette levée, à laquelle ont participé X et Y, …")."""
     for event in reversed(events[-3:]):
         if event.type == "investment" and not event.parties:
             event.parties = list(investors)
             event.rules.append(rule)
-            break
+            return events
+    last = next((e for e in reversed(events[-3:]) if e.type == "investment"), None)
+    if last is not None and any(n not in last.parties for n in investors):  # "…, à laquelle ont participé X et Y"
+        last.parties = last.parties + [n for n in investors if n not in last.parties]
+        last.rules.append(rule)
     return events
 
 

@@ -148,7 +148,8 @@ class RoleReader:
             reported = any(t.lemma_.lower() in self.reporting_verbs for t in c.doc[c.sent.start:trigger.start])
             if not r.parties and not reported:
                 earlier = [e for e in c.entities(c.sent.start, trigger.start, PARTY)
-                           if not (e.start > 0 and c.doc[e.start - 1].text == "(")]  # "LONDRES (AFP)": a source
+                           if not (e.start > 0 and c.doc[e.start - 1].text == "(")  # "LONDRES (AFP)": a source
+                           and not (e.start == c.sent.start and e.text.isupper())]  # a dateline
                 r.set_parties([n for n in map(name, earlier) if n != r.target][-1:], "acquirer:earlier-name")
 
     def valuation_roles(self, c: Clause, r: Reading) -> None:
@@ -336,7 +337,8 @@ class RoleReader:
         names: list[str] = []
         i, skipped = start, 0
         reach = c.settings.max_gap if reach is None else reach
-        while i < c.stop and skipped <= reach:
+        descriptive = True  # only a description so far ("le producteur américain de réactifs et de dispositifs")
+        while i < c.stop and (skipped <= reach or (descriptive and skipped <= c.settings.description_reach)):
             ent = c.ents.get(i)
             if ent is not None and fits(ent, labels):
                 names.append(name(ent))
@@ -353,6 +355,7 @@ class RoleReader:
             token = doc[i]
             if ent is not None or token.pos_ in ("VERB", "AUX") or self.words.has("aside-punctuation", token):
                 break
+            descriptive = descriptive and reach == c.settings.max_gap and token.is_lower and not token.is_punct
             i, skipped = i + 1, skipped + 1
         return names
 
@@ -418,7 +421,7 @@ class RoleReader:
                 while i >= sent.start and doc[i].text == ",":
                     i -= 1
             elif self.words.has("subject-pronoun", token):  # "il s'était offert …": the company last named as subject
-                main = c.topic.referent(i, as_subject=True)
+                main = c.topic.referent(i, as_subject=True, pronoun=True)
                 return [main] if main else []
             elif token.text == ",":
                 aside = self.aside_start(c, i)
@@ -474,7 +477,7 @@ class RoleReader:
             if inner and child.i not in c.ents:  # "la société Hextal", "le fonds souverain X"
                 return [name(c.ents[inner[0].i])]
             if self.is_description(c.doc, child.i) or self.words.has("subject-pronoun", child):
-                main = c.topic.referent(child.i, as_subject=True)
+                main = c.topic.referent(child.i, as_subject=True, pronoun=self.words.has("subject-pronoun", child))
                 return [main] if main else []
         return []
 

@@ -36,6 +36,7 @@ class Words:
 class Settings:
     """Token and character windows, named in models/config.cfg ([components.fr_events])."""
     max_gap: int = 8            # words between a role word and its name ("par le leader du commerce X")
+    description_reach: int = 14  # the same, when those words are a plain description in lower case
     headline_zone: int = 400    # characters: where a text's title and subtitle stand
     verb_noun_gap: int = 3      # "a bouclé un tour de table": a noun this close after its verb is one fact
     aside_reach: int = 12       # the longest aside between a name and its verb (", issue de l'Université X,")
