@@ -69,6 +69,11 @@ class EventReader:
                 reading = self.roles.read(clause)
                 if reading is not None:
                     readings.append((reading, clause))
+                    if reading.type == "acquisition" and not trigger.is_verb and reading.money is None:
+                        for other in self.roles.more_targets(clause, reading):  # "les rachats de X et de Y"
+                            extra = Reading(trigger, sent, None, other, list(reading.parties), reading.date,
+                                            {**reading.rules, "target": "target:coordinated"})
+                            readings.append((extra, clause))
                     if not reading.round_investors_only:
                         topic.note_target(reading.target)
                         topic.note_parties(reading.parties, trigger.start)
@@ -189,7 +194,20 @@ class EventReader:
         for reading, c in readings:
             if reading.money is None:
                 continue
-            for ent in c.entities(reading.money.end, c.sent.end, {"MONEY"}):
+            respective = list(reading.respective)
+            later = c.entities(reading.money.end, c.sent.end, {"MONEY"})
+            if respective and len(later) < len(respective):
+                # "X et Y, valorisés respectivement à 72 milliards et 56 milliards de dollars": an amount the money
+                # reader missed is a bare early one, so the amounts found go to the last names
+                reading.target, respective = respective[-len(later) - 1], respective[-len(later):] if later else []
+                reading.rules["target"] = "target:respectively"
+            for ent in later:
+                if respective and ent.start not in used:  # "X et Y, valorisés respectivement à A et B"
+                    follow = Reading(reading.trigger, c.sent, ent, respective.pop(0), [], reading.date,
+                                     {**reading.rules, "target": "target:respectively", "amount": "amount:respectively"})
+                    extra.append((follow, c))
+                    used.add(ent.start)
+                    continue
                 if ent.start in used or self.roles.is_conversion(c, ent, c.sent):
                     continue
                 lead = c.doc[max(c.sent.start, ent.start - 4):ent.start]

@@ -34,6 +34,7 @@ class RoleReader:
         self.per_share = phrases(data["per_share_markers"])
         self.stake_nouns = set(data["stake_nouns"])
         self.unit_nouns = phrases(data["unit_nouns"])
+        self.offer_nouns = set(data["offer_nouns"])
         self.aggregate_before = phrases(data["aggregate_before"])
         self.aggregate_after = phrases(data["aggregate_after"])
 
@@ -44,6 +45,10 @@ class RoleReader:
             return None
         reading = Reading(trigger, evidence=c.sent)
         reading.rules["trigger"] = trigger.rule
+        if trigger.type == "valuation" and trigger.is_verb and not self.is_passive(c.doc, trigger.start):
+            offer = self.offer_reading(c, reading)
+            if offer is not None:
+                return offer
         first = next(iter(c.entities(trigger.end, c.stop, {"MONEY"})), None)
         if first is not None and self.is_per_share(c.doc, first):
             return None  # "rachètera les actions à 33 $ pièce", "valorise X à 41 € par action": a term, not the deal
@@ -158,15 +163,73 @@ class RoleReader:
             r.set_target(self.object(c, trigger.end), "target:object")
             return
         if trigger.is_verb:  # "X a été valorisée à 2 Md€", "Valorisée 1 Md€, la start-up X recrute"
+            if trigger.start > c.sent.start and self.words.has("comparative", c.doc[trigger.start - 1]):
+                return  # "les start-up les mieux valorisées": a ranking
             subjects = self.subjects(c)
             if subjects:
                 r.set_target(subjects[0], "target:passive-subject")
+                if len(subjects) > 1 and any(self.words.has("respectively", t) for t in c.doc[trigger.end:c.stop]):
+                    r.respective = subjects[1:]
             else:
                 r.set_target(self.clause_subject(c), "target:clause-subject")
             return
         r.set_target(self.target_after(c, self.markers["valuation"]), "target:after-marker")
         if r.target is None:
             r.set_target(self.holder(c), "target:holder")
+
+    def offer_reading(self, c: Clause, r: Reading) -> Reading | None:
+        """"Cette offre, d'un montant de 3 Md€, valorise X à 40 € par action": an offer for X is an
+        acquisition of X (a live bid), at the offer's amount; its bidder is whoever the text says made the
+        offer ("l'offre de Y", "l'offre déposée par Y")."""
+        doc, trigger = c.doc, c.trigger
+        subject = doc[c.sent.start:trigger.start]
+        if not any(t.lower_ in self.offer_nouns for t in subject):
+            return None
+        r.kind = "acquisition"
+        r.set_target(self.object(c, trigger.end), "target:offer-object")
+        price = [m for m in c.entities(c.sent.start, trigger.start, ("MONEY",)) if not self.is_per_share(doc, m)]
+        if not price:
+            return None
+        r.money = price[0]
+        r.rules["amount"] = "amount:offer"
+        bidder = self.bidder(c, exclude={r.target})
+        r.set_parties([bidder] if bidder else [], "acquirer:offer-by")
+        return r if r.target and r.parties else None
+
+    def bidder(self, c: Clause, exclude=()) -> str | None:
+        """The company the text names as making the offer: "l'offre de X", "la proposition d'X", "l'offre
+        hostile déposée lundi par X" (the most often named)."""
+        doc, counts = c.doc, {}
+        for token in doc:
+            if token.lower_ not in self.offer_nouns:
+                continue
+            for i in range(token.i + 1, min(len(doc), token.i + 6)):
+                if doc[i].lower_ in ("de", "d'", "d’", "par") and c.entity(i + 1, PARTY):
+                    found = name(c.ents[i + 1])
+                    if found not in exclude:
+                        counts[found] = counts.get(found, 0) + 1
+                    break
+                if doc[i].is_punct or c.ents.get(i) is not None:
+                    break
+        return max(counts, key=counts.get) if counts else None
+
+    def more_targets(self, c: Clause, r: Reading) -> list[str]:
+        """"les absorptions de X et de Y": a noun's coordinated objects, each a fact of its own."""
+        doc = c.doc
+        ents = [e for e in c.entities(c.trigger.end, c.stop, TARGET) if name(e) == r.target]
+        if not ents:
+            return []
+        names, i = [], ents[0].end
+        while i < c.stop and doc[i].lower_ in ("et", ","):
+            i += 1
+            if i < c.stop and self.words.has("genitive", doc[i]):
+                i += 1
+            ent = c.entity(i, TARGET)
+            if ent is None:
+                break
+            names.append(name(ent))
+            i = ent.end
+        return names
 
     @staticmethod
     def fronted(c: Clause) -> bool:
@@ -408,7 +471,10 @@ class RoleReader:
 
     def names_before(self, c: Clause, index: int) -> list[str]:
         doc, sent, ents = c.doc, c.sent, c.ents
-        i = index - 1
+        i, relative = index - 1, False
+        if (is_participle(doc[index]) and i > sent.start and doc[i].text == ","
+                and c.entity(i - 1, PARTY) and not self.words.has("auxiliary-or-adverb", doc[index - 1])):
+            return self.coordinated_names_backwards(c, i - 1)  # "la plateforme X, valorisée à …": an apposition
         while i >= sent.start:
             token = doc[i]
             if i in ents:
@@ -417,7 +483,7 @@ class RoleReader:
                     token.pos_ == "ADV" and not self.words.has("not-adverb", token)):
                 i -= 1
             elif self.words.has("relative-subject", token):  # "Kaneda Motors, qui avait déjà racheté …"
-                i -= 1
+                i, relative = i - 1, True
                 while i >= sent.start and doc[i].text == ",":
                     i -= 1
             elif self.words.has("subject-pronoun", token):  # "il s'était offert …": the company last named as subject
@@ -439,6 +505,8 @@ class RoleReader:
             else:
                 break
         if i >= sent.start and c.entity(i, PARTY):
+            if relative:  # "X, Y et Z, qui signe …": the relative's antecedent is the last name
+                return [name(c.ents[i])]
             return self.coordinated_names_backwards(c, i)
         return []
 
@@ -458,6 +526,11 @@ class RoleReader:
             ent = c.ents[i]
             names.insert(0, name(ent))
             i = ent.start - 1
+            k = i  # "l'allemand X et le danois Y": a determiner and a descriptor before each name
+            while k > max(c.sent.start, i - 3) and c.doc[k].is_lower and c.doc[k].pos_ in ("DET", "ADJ", "NOUN"):
+                k -= 1
+            if k != i and c.doc[k].lower_ in ("et", ","):
+                i = k
             if i >= c.sent.start and (c.doc[i].lower_ == "et" or (c.doc[i].text == "," and closed)):
                 closed = True
                 i -= 1
@@ -619,6 +692,8 @@ class RoleReader:
         after = [t.lower_ for t in doc[index + 1:index + 5]]
         if token.is_sent_start and token.lower_.endswith(("é", "ée", "és", "ées")):
             return True  # "Valorisée 1 Md€, la start-up …" (the tagger may call it a name)
+        if is_participle(token) and token.pos_ == "VERB":
+            return True  # "X, valorisée à 2 Md€", "racheté depuis par Y": a past participle without "avoir"
         if token.pos_ == "ADJ" or is_participle(token):
             return bool(before & self.words["passive-auxiliary"]) or "par" in after
         return False
