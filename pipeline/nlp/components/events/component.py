@@ -17,7 +17,7 @@ from .words import Settings, Words
 @Language.factory("fr_finance_events_v1", default_config={
     "lexicon": "events.yaml", "words": "french.yaml", "max_gap": 8, "description_reach": 14, "headline_zone": 400,
     "verb_noun_gap": 3,
-    "aside_reach": 12, "negation_reach": 4, "date_reach": 8, "conversion_reach": 4})
+    "aside_reach": 20, "negation_reach": 4, "date_reach": 8, "conversion_reach": 4})
 def make_event_reader(nlp: Language, name: str, lexicon: str, words: str, max_gap: int, description_reach: int,
                       headline_zone: int,
                       verb_noun_gap: int, aside_reach: int, negation_reach: int, date_reach: int,
@@ -82,7 +82,9 @@ class EventReader:
             readings += self.follow_ups(readings)
             if context == "investment":
                 events += self.bracketed_amounts(doc, sent, ents, readings)
-            if not readings:  # a sentence that completes the fact just stated
+            if all(r.type != "valuation" and not r.target and not r.parties and not r.round_investors_only
+                   for r, _ in readings):  # no fact of its own ("Le montant de l'opération est de …"): it may
+                #                            complete the fact just stated
                 recent = [e for e in events if stated_in.get(id(e), -9) >= number - 2]
                 self.complete(doc, sent, ents, recent)
                 continue

@@ -7,6 +7,8 @@ followed by a name) second.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc, Span, Token
 
 from .clause import (PARTY, TARGET, UNNAMED, Clause, Reading, entities_in, fits, governing_verb, is_participle,
@@ -150,6 +152,9 @@ class RoleReader:
             else:
                 r.set_parties([n for n in self.subjects(c, governing=True) if n != r.target][:1],
                               "acquirer:governing-subject")
+            if not r.parties:  # "les 2 Md$ payés par X pour le rachat de Y"
+                payer = self.payer_before(c)
+                r.set_parties([payer] if payer else [], "acquirer:payer")
             reported = any(t.lemma_.lower() in self.reporting_verbs for t in c.doc[c.sent.start:trigger.start])
             if not r.parties and not reported:
                 earlier = [e for e in c.entities(c.sent.start, trigger.start, PARTY)
@@ -203,6 +208,10 @@ class RoleReader:
         for token in doc:
             if token.lower_ not in self.offer_nouns:
                 continue
+            if token.head.pos_ == "VERB" and token.dep_ == "obj":  # "X a déposé une offre sur Y"
+                for found in self.names_before(replace(c, sent=token.sent), token.head.i)[:1]:
+                    if found not in exclude:
+                        counts[found] = counts.get(found, 0) + 1
             for i in range(token.i + 1, min(len(doc), token.i + 6)):
                 if doc[i].lower_ in ("de", "d'", "d’", "par") and c.entity(i + 1, PARTY):
                     found = name(c.ents[i + 1])
@@ -356,7 +365,8 @@ class RoleReader:
                 genitive = True
             elif genitive and marker_at(c.doc, i, self.unit_nouns):
                 return True
-            if token.is_punct or token.pos_ in ("VERB", "AUX") or c.ents.get(i) is not None:
+            finite = token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm")
+            if token.is_punct or finite or c.ents.get(i) is not None:
                 return False
         return False
 
@@ -618,6 +628,16 @@ class RoleReader:
                 return None if self.is_per_share(doc, ent) else ent
             if doc[k].text in (",", ";", ":", "(", ")") or c.words.has("clause-break", doc[k]):
                 return None
+        return None
+
+    def payer_before(self, c: Clause) -> str | None:
+        """Who paid the price stated before "pour le rachat": "N payés par X pour le rachat de Y"."""
+        money = self.price_before(c)
+        if money is None:
+            return None
+        for i in range(money.end, c.trigger.start):
+            if self.words.has("agent", c.doc[i]) and c.entity(i + 1, PARTY):
+                return name(c.ents[i + 1])
         return None
 
     def is_aggregate(self, doc: Doc, money: Span) -> bool:

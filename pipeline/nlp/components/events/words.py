@@ -39,7 +39,7 @@ class Settings:
     description_reach: int = 14  # the same, when those words are a plain description in lower case
     headline_zone: int = 400    # characters: where a text's title and subtitle stand
     verb_noun_gap: int = 3      # "a bouclé un tour de table": a noun this close after its verb is one fact
-    aside_reach: int = 12       # the longest aside between a name and its verb (", issue de l'Université X,")
+    aside_reach: int = 20       # the longest aside between a name and its verb (", issue de l'Université X,")
     negation_reach: int = 4     # words before a trigger where a negation or possibility counts
     date_reach: int = 8         # words before a trigger where the fact's date may stand
     conversion_reach: int = 4   # words before "soit"/"(" where the converted amount stands

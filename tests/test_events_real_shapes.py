@@ -1,0 +1,104 @@
+"""Events: how French business news states deals, one row per construction (sentences written for this test,
+invented names and figures). Integration: the whole pipeline."""
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def summary(event):
+    parties = event.get("investors", event.get("acquirer"))
+    if isinstance(parties, list):
+        parties = sorted(parties)
+    return event["type"], event["target"], parties, event["value"], event["currency"]
+
+
+EXAMPLES = [
+    ("list-after-aupres-de",
+     "La start-up Vorenza a levé 12 millions d'euros auprès de Kestrel Partners, Almira Capital et Brunelle "
+     "Ventures.",
+     [("investment", "Vorenza", ["Almira Capital", "Brunelle Ventures", "Kestrel Partners"], 12_000_000, "EUR")]),
+    ("round-genitive",
+     "Le marché retient surtout le tour de 40 millions d'euros de Quellio, en mars.",
+     [("investment", "Quellio", [], 40_000_000, "EUR")]),
+    ("gapped-raise",
+     "La biotech Orvane a encaissé 30 millions d'euros, la medtech Telvia Health 12 millions d'euros et la fintech "
+     "Zubrik 8 millions d'euros.",
+     [("investment", "Orvane", [], 30_000_000, "EUR"), ("investment", "Telvia Health", [], 12_000_000, "EUR"),
+      ("investment", "Zubrik", [], 8_000_000, "EUR")]),
+    ("stake-purchase-is-investment",
+     "Le groupe Halvard est en passe d'acquérir les parts de Banque Orlin France dans Banque Orlin Maroc.",
+     [("investment", "Banque Orlin Maroc", ["Halvard"], None, None)]),
+    ("price-in-next-sentence",
+     "Le groupe Halvard va acquérir les parts de Banque Orlin France dans Banque Orlin Maroc. Le montant de "
+     "l'opération est de 2 milliards de dirhams.",
+     [("investment", "Banque Orlin Maroc", ["Halvard"], 2_000_000_000, "MAD")]),
+    ("unnamed-unit",
+     "La société Brevaux vient de boucler l'acquisition de la division biscuits du groupe espagnol Corvalia "
+     "Foods.",
+     [("acquisition", None, "Brevaux", None, None)]),
+    ("price-after-montant-estime",
+     "Le groupe Talmont se positionne pour racheter la société Dervio pour un montant estimé à 80 millions "
+     "d'euros.",
+     [("acquisition", "Dervio", "Talmont", 80_000_000, "EUR")]),
+    ("price-before-pour-le-rachat",
+     "Les analystes jugent élevés les 2 milliards de dollars payés par Talmoris pour le rachat du fabricant "
+     "Dervio.",
+     [("acquisition", "Dervio", "Talmoris", 2_000_000_000, "USD")]),
+    ("per-share-price-is-no-deal",
+     "Le groupe Talmont rachètera les actions Dervio à 12 euros pièce.",
+     []),
+    ("se-porter-acquereur",
+     "Le groupe Marvelle s'est porté acquéreur du câblodistributeur américain Kablonet Group pour 900 "
+     "millions d'euros.",
+     [("acquisition", "Kablonet Group", "Marvelle", 900_000_000, "EUR")]),
+    ("bid-valorise",
+     "Le groupe Corvel a déposé une offre hostile sur Veltaro. Cette offre, d'un montant de 3 milliards "
+     "d'euros, valorise Veltaro à 25 euros par action.",
+     [("acquisition", "Veltaro", "Corvel", 3_000_000_000, "EUR")]),
+    ("valued-apposition",
+     "En tête du classement, on retrouve la plateforme suédoise Vexlo, valorisée à 40 milliards de dollars.",
+     [("valuation", "Vexlo", None, 40_000_000_000, "USD")]),
+    ("respectivement",
+     "Elle devance l'allemand Korvia et le danois Brammel Systems, valorisés respectivement à 32 milliards "
+     "de dollars et 21 milliards de dollars.",
+     [("valuation", "Korvia", None, 32_000_000_000, "USD"),
+      ("valuation", "Brammel Systems", None, 21_000_000_000, "USD")]),
+    ("ranking-is-no-valuation",
+     "Les licornes les mieux valorisées sont surtout américaines.",
+     []),
+    ("aggregate-is-no-event",
+     "Une opération qui porte à 20 millions d'euros les fonds levés par Quellio en cinq ans.",
+     []),
+    ("name-in-brackets",
+     "La société Nordeva a levé 10 millions d'euros. Deux autres opérations ont été réalisées : celle de "
+     "Lumora (6 millions d'euros, Fonds Alpin) et celle de Kaspel (4 millions d'euros, un co-investissement "
+     "dirigé par Verdane Capital et Oxley Ventures).",
+     [("investment", "Nordeva", [], 10_000_000, "EUR"),
+      ("investment", "Lumora", ["Fonds Alpin"], 6_000_000, "EUR"),
+      ("investment", "Kaspel", ["Oxley Ventures", "Verdane Capital"], 4_000_000, "EUR")]),
+    ("co-investors-next-sentence",
+     "La start-up Brivio a bouclé une levée de fonds de 50 millions d'euros menée par Harlow Capital. Parmi "
+     "les autres investisseurs, on retrouve Menlo Partners et Osgood Ventures.",
+     [("investment", "Brivio", ["Harlow Capital", "Menlo Partners", "Osgood Ventures"], 50_000_000, "EUR")]),
+    ("apposition-subject",
+     "Le premier assureur du pays, Valdora, a récemment investi une somme non précisée dans Kelpio.",
+     [("investment", "Kelpio", ["Valdora"], None, None)]),
+    ("fronted-participle",
+     "Après avoir injecté de l'argent frais dans la jeune pousse Serlio, le fonds Brakel Partners mise sur "
+     "une autre start-up.",
+     [("investment", "Serlio", ["Brakel Partners"], None, None)]),
+    ("buyer-after-long-description",
+     "La société Pelaro, rachetée depuis par le producteur américain de réactifs et de dispositifs de "
+     "diagnostic Quorvex, avait levé 40 millions d'euros.",
+     [("acquisition", "Pelaro", "Quorvex", None, None), ("investment", "Pelaro", [], 40_000_000, "EUR")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [(t, e) for _, t, e in EXAMPLES], ids=[i for i, _, _ in EXAMPLES])
+def test_deal_shapes(extract, text, expected):
+    assert sorted(map(summary, extract(text)["events"]), key=str) == sorted(expected, key=str)
+
+
+def test_every_event_names_its_rules(extract):
+    events = extract(EXAMPLES[0][1])["events"]
+    assert events[0]["rules"] == ["raise-verb", "target:subject", "investors:after-marker", "amount:clause"]
