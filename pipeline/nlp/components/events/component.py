@@ -5,6 +5,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ... import lexicons
+from ..serialize import SavesDataFiles
 from ..spans import register_extensions
 from ....records.event import Amount, Event
 from . import merge
@@ -28,7 +29,7 @@ def make_event_reader(nlp: Language, name: str, lexicon: str, words: str, max_ga
     return EventReader(nlp, name, lexicon=lexicon, words=words, settings=settings)
 
 
-class EventReader:
+class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and french.yaml
     def __init__(self, nlp: Language, name: str = "fr_finance_events", *, lexicon: str = "events.yaml",
                  words: str = "french.yaml", settings: Settings = Settings()):
         register_extensions()
