@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fr_finance.evaluate.score import describe_event, event_key, events_equal, one_to_one
+from fr_finance.evaluate.score import describe_event
+from fr_finance.records.event import pair_events
 
 pytestmark = pytest.mark.integration
 
@@ -34,10 +35,7 @@ def _params():
 
 def same_events(expected: list[dict], got: list[dict]) -> bool:
     """Every expected event matched by exactly one produced event, and nothing else produced."""
-    want = [event_key(e) for e in expected]
-    have = [event_key(e) for e in got]
-    pairs = one_to_one(len(want), len(have), lambda g, p: events_equal(want[g], have[p]))
-    return len(pairs) == len(want) == len(have)
+    return len(pair_events(expected, got)) == len(expected) == len(got)
 
 
 @pytest.mark.parametrize("row", list(_params()))

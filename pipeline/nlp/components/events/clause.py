@@ -92,6 +92,7 @@ class Reading:
     round_investors_only: bool = False  # "Le tour est mené par X, avec Y": investors of the round just stated
     kind: str | None = None  # the event type, when the roles change the trigger's ("acquérir 40 % de X": investment)
     respective: list[str] = field(default_factory=list)  # "X et Y, valorisés respectivement à A et B": Y, …
+    companions: list["Reading"] = field(default_factory=list)  # other facts the same words state (a bid's valuation)
 
     @property
     def type(self) -> str:

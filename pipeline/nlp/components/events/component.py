@@ -44,6 +44,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
         self.roles = RoleReader(data, self.words)
         self.hypothesis = set(data["hypothesis_markers"])
         self.price_nouns = set(data["price_nouns"])
+        self.price_holders = set(data["price_holders"])
         self.investor_nouns = set(data["investor_nouns"])
         self.news = set(data["news_markers"])
 
@@ -61,6 +62,8 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
             context = next((e.type for e in reversed(events) if e.type != "valuation"), None)
             for k, trigger in enumerate(triggers):
                 stop = triggers[k + 1].start if k + 1 < len(triggers) else sent.end
+                if trigger.type in ("investment", "acquisition"):  # "les tours de X (12 M€) …": the kind of deal
+                    context = trigger.type                               # the sentence is about
                 if trigger.type == "deal":  # "une opération de 15 M€": the kind of deal the text is about
                     if context is None:
                         continue
@@ -70,6 +73,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
                 reading = self.roles.read(clause)
                 if reading is not None:
                     readings.append((reading, clause))
+                    readings += [(other, clause) for other in reading.companions]
                     if reading.type == "acquisition" and not trigger.is_verb and reading.money is None:
                         for other in self.roles.more_targets(clause, reading):  # "les rachats de X et de Y"
                             extra = Reading(trigger, sent, None, other, list(reading.parties), reading.date,
@@ -154,7 +158,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
             return
         last = recent[-1]
         money = [e for e in entities_in(ents, sent.start, sent.end, ("MONEY",)) if e.label_ == "MONEY"]
-        price = next((t for t in sent if t.lower_ in self.price_nouns), None)
+        price = next((t for t in sent if t.lower_ in self.price_nouns or t.lower_ in self.price_holders), None)
         if price is not None and money and last.amount is None and last.type != "valuation":
             first = next((m for m in money if m.start > price.i and m.start - price.i <= self.settings.max_gap), None)
             if first is not None and not self.roles.is_per_share(doc, first):

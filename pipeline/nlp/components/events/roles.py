@@ -27,9 +27,12 @@ class RoleReader:
         self.blocking_verbs = set(data["blocking_verbs"])
         self.descriptions = {d.lower() for d in data["descriptions"]}
         self.negation = set(data["negation_markers"])
+        self.failure = set(data["failure_markers"])
+        self.owner_heads = {d.lower() for d in data["descriptions"]} | set(data["descriptor_heads"])
         self.possibility = set(data["possibility_markers"])
         self.reporting_verbs = set(data["reporting_verbs"])
         self.trigger_lemmas = {verb for e in data["triggers"] for verb in e.get("verbs", [])}
+        self.deal_words = {n for e in data["triggers"] if e["type"] == "deal" for n in e.get("nouns", [])}
         self.deal_nouns = {n for e in data["triggers"] if e["type"] == "acquisition" for n in e.get("nouns", [])}
         self.near_markers = phrases(data["near_investor_markers"])
         self.price_nouns = set(data["price_nouns"])
@@ -37,6 +40,7 @@ class RoleReader:
         self.stake_nouns = set(data["stake_nouns"])
         self.unit_nouns = phrases(data["unit_nouns"])
         self.offer_nouns = set(data["offer_nouns"])
+        self.raiser_markers = phrases(data["raiser_markers"])
         self.aggregate_before = phrases(data["aggregate_before"])
         self.aggregate_after = phrases(data["aggregate_after"])
 
@@ -48,9 +52,11 @@ class RoleReader:
         reading = Reading(trigger, evidence=c.sent)
         reading.rules["trigger"] = trigger.rule
         if trigger.type == "valuation" and trigger.is_verb and not self.is_passive(c.doc, trigger.start):
-            offer = self.offer_reading(c, reading)
-            if offer is not None:
-                return offer
+            offer = self.offer_reading(c, Reading(trigger, evidence=c.sent, rules={"trigger": trigger.rule}))
+            if offer is not None and offer.rules.get("amount") == "amount:offer":
+                return offer  # the bid's own amount; what it "values" the target at is per share or the same
+            if offer is not None:  # "L'opération valorise X à 3 Md€": the bid and the valuation
+                reading.companions.append(offer)
         first = next(iter(c.entities(trigger.end, c.stop, {"MONEY"})), None)
         if first is not None and self.is_per_share(c.doc, first):
             return None  # "rachètera les actions à 33 $ pièce", "valorise X à 41 € par action": a term, not the deal
@@ -93,6 +99,10 @@ class RoleReader:
             raiser = self.genitive_name(c, r.money.end) if r.money is not None and not trigger.is_verb else None
             if raiser:  # "le tour de 100 M€ de X", "la levée de 20 M€ de X": the round's raiser
                 r.set_target(raiser, "target:round-genitive")
+                return
+            raiser = None if trigger.is_verb else self.raiser_after(c)
+            if raiser:  # "la levée de 14 M€ bouclée par X"
+                r.set_target(raiser, "target:raised-by")
                 return
             if not trigger.is_verb:
                 subjects = self.subjects(c, governing=True)
@@ -188,18 +198,24 @@ class RoleReader:
         offer ("l'offre de Y", "l'offre déposée par Y")."""
         doc, trigger = c.doc, c.trigger
         subject = doc[c.sent.start:trigger.start]
-        if not any(t.lower_ in self.offer_nouns for t in subject):
-            return None
+        offer = any(t.lower_ in self.offer_nouns for t in subject)
+        if not offer and not any(t.lower_ in self.deal_words for t in subject):
+            return None  # "L'opération valorise X à …" after "Y a déposé une offre sur X" is Y's bid too
         r.kind = "acquisition"
         r.set_target(self.object(c, trigger.end), "target:offer-object")
         price = [m for m in c.entities(c.sent.start, trigger.start, ("MONEY",)) if not self.is_per_share(doc, m)]
-        if not price:
-            return None
-        r.money = price[0]
-        r.rules["amount"] = "amount:offer"
+        if price:
+            r.money = price[0]
+            r.rules["amount"] = "amount:offer"
+        else:
+            valued = self.amount(c)
+            if valued is None:
+                return None
+            r.money = valued
+            r.rules["amount"] = "amount:offer-valuation"
         bidder = self.bidder(c, exclude={r.target})
         r.set_parties([bidder] if bidder else [], "acquirer:offer-by")
-        return r if r.target and r.parties else None
+        return r if r.target and r.parties and (offer or r.rules["amount"] == "amount:offer-valuation") else None
 
     def bidder(self, c: Clause, exclude=()) -> str | None:
         """The company the text names as making the offer: "l'offre de X", "la proposition d'X", "l'offre
@@ -269,11 +285,22 @@ class RoleReader:
     def genitive_name(self, c: Clause, at: int) -> str | None:
         """A company named right after `at` by "de": "… de 100 M€ de X"."""
         if at < c.stop and self.words.has("genitive", c.doc[at]):
-            for i in range(at + 1, min(c.stop, at + 3)):
+            for i in range(at + 1, min(c.stop, at + 5)):  # "de X", "de la start-up X"
                 if c.entity(i, TARGET):
                     return name(c.ents[i])
-                if c.ents.get(i) is not None or c.doc[i].pos_ in ("VERB", "AUX", "PUNCT"):
+                token = c.doc[i]
+                if c.ents.get(i) is not None or token.pos_ == "AUX" or not (
+                        token.is_lower or token.text == "-" or self.words.has("determiner", token)):
                     break
+        return None
+
+    def raiser_after(self, c: Clause) -> str | None:
+        """"la levée de 14 M€ bouclée par X": the company that raised the round."""
+        for i in range(c.trigger.end, c.stop):
+            marker = marker_at(c.doc, i, self.raiser_markers)
+            if marker:
+                found = self.names_after(c, i + marker, TARGET)
+                return found[0] if found else None
         return None
 
     def holder(self, c: Clause) -> str | None:
@@ -357,12 +384,17 @@ class RoleReader:
         return bool(ents) and self.unit_before(c, ents[-1], c.sent.start)
 
     def unit_before(self, c: Clause, ent: Span, floor: int) -> bool:
-        """"la division aliments du groupe X", "l'usine de X": the name is that of the unit's owner."""
+        """"la division aliments du groupe X", "l'usine de X": the name is that of the unit's owner (the
+        genitive introduces the name or a company description); in "sa division d'emballage X" it names the unit."""
         genitive = False
         for i in range(ent.start - 1, max(floor, ent.start - c.settings.max_gap) - 1, -1):
             token = c.doc[i]
             if self.words.has("genitive", token) or token.lower_ == "des":
-                genitive = True
+                k = i + 1
+                while k < ent.start and self.words.has("determiner", c.doc[k]):
+                    k += 1
+                genitive = genitive or k == ent.start or k > i + 1 or token.lower_ in ("du", "des") \
+                    or c.doc[k].lower_ in self.owner_heads  # "de l'espagnol X", "du groupe X", not "d'emballage X"
             elif genitive and marker_at(c.doc, i, self.unit_nouns):
                 return True
             finite = token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm")
@@ -602,6 +634,8 @@ class RoleReader:
                 continue  # "une participation …, évaluée à 135 Md$": what a holding is worth, not what was put in
             if self.is_per_share(doc, ent) or self.is_aggregate(doc, ent):
                 continue
+            if not trigger.is_verb and doc[ent.start - 1].text == "(" and c.entity(ent.start - 2, TARGET):
+                continue  # "les tours de X (12 M€, …) et de Y (4 M€, …)": each name's own amount
             if in_parenthetical_clause(doc, ent, trigger.end):
                 continue  # "(qui a déjà érigé pour elle un campus de 10 Md€)"
             if not self.is_conversion(c, ent, doc[trigger.start:c.stop]):
@@ -678,7 +712,8 @@ class RoleReader:
         doc, sent, trigger = c.doc, c.sent, c.trigger
         before = doc[max(sent.start, trigger.start - c.settings.negation_reach):trigger.start]
         after = doc[trigger.end:min(sent.end, trigger.end + 3)]
-        return (any(t.lower_ in self.negation or t.lower_ in self.possibility for t in before)
+        failed = any(t.lower_ in self.failure for t in doc[sent.start:c.stop])  # "jugée insuffisante", "dément"
+        return (failed or any(t.lower_ in self.negation or t.lower_ in self.possibility for t in before)
                 or any(t.lower_ in self.possibility for t in after))
 
     def serves_other_verb(self, c: Clause) -> bool:

@@ -22,7 +22,7 @@ class TriggerFinder:
         self.noun_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrase_matcher = Matcher(nlp.vocab)
         for entry in entries.values():
-            nouns = {form for n in entry.get("nouns", []) for form in (n, n + "s", n + "x")}
+            nouns = {form for n in entry.get("nouns", []) for form in plurals(n)}
             if nouns:
                 self.noun_matcher.add(entry["id"], [nlp.make_doc(n) for n in nouns])
             patterns = [verb_phrase_pattern(nlp, p, words) for p in entry.get("verb_phrases", [])]
@@ -94,3 +94,16 @@ def verb_phrase_pattern(nlp: Language, phrase: str, words: Words) -> list[dict]:
     for word in tokens[1:]:
         pattern.append({"LIKE_NUM": True} if word == "{N}" else {"LOWER": word.lower()})
     return pattern
+
+
+def plurals(noun: str) -> list[str]:
+    """A noun and its plurals, a compound's head included ("tour de table" → "tours de table").
+
+    >>> plurals("tour de table")
+    ['tour de table', 'tour de tables', 'tour de tablex', 'tours de table', 'tourx de table']
+    """
+    head, _, rest = noun.partition(" ")
+    forms = [noun, noun + "s", noun + "x"]
+    if rest:
+        forms += [f"{head}s {rest}", f"{head}x {rest}"]
+    return forms
