@@ -110,8 +110,12 @@ def drop_restatements(events: list[Event]) -> list[Event]:
         twin = next((k for k in kept if same_fact(k, event)), None)
         if twin is None:
             kept.append(event)
-        elif fullness(event) > fullness(twin):
-            kept[kept.index(twin)] = event
+            continue
+        fuller, other = (event, twin) if fullness(event) > fullness(twin) else (twin, event)
+        if not fuller.parties and other.parties:  # "X a levé 60 M€ en accueillant à son capital le fonds Y"
+            fuller.parties = list(other.parties)
+            fuller.rules.append("parties:restatement")
+        kept[kept.index(twin)] = fuller
     return kept
 
 

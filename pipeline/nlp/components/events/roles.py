@@ -33,6 +33,7 @@ class RoleReader:
         self.reporting_verbs = set(data["reporting_verbs"])
         self.trigger_lemmas = {verb for e in data["triggers"] for verb in e.get("verbs", [])}
         self.deal_words = {n for e in data["triggers"] if e["type"] == "deal" for n in e.get("nouns", [])}
+        self.round_nouns = {n.split()[0] for e in data["triggers"] if e.get("round") for n in e.get("nouns", [])}
         self.deal_nouns = {n for e in data["triggers"] if e["type"] == "acquisition" for n in e.get("nouns", [])}
         self.near_markers = phrases(data["near_investor_markers"])
         self.price_nouns = set(data["price_nouns"])
@@ -41,6 +42,8 @@ class RoleReader:
         self.unit_nouns = phrases(data["unit_nouns"])
         self.offer_nouns = set(data["offer_nouns"])
         self.raiser_markers = phrases(data["raiser_markers"])
+        self.aggregate_clause = phrases(data["aggregate_clause"])
+        self.fund_nouns = set(data["fund_nouns"])
         self.aggregate_before = phrases(data["aggregate_before"])
         self.aggregate_after = phrases(data["aggregate_after"])
 
@@ -51,12 +54,17 @@ class RoleReader:
             return None
         reading = Reading(trigger, evidence=c.sent)
         reading.rules["trigger"] = trigger.rule
+        if trigger.entry.get("needs_a") and not self.before_a(c):
+            return None  # "estimé" without "à N": an opinion, not a valuation
         if trigger.type == "valuation" and trigger.is_verb and not self.is_passive(c.doc, trigger.start):
             offer = self.offer_reading(c, Reading(trigger, evidence=c.sent, rules={"trigger": trigger.rule}))
             if offer is not None and offer.rules.get("amount") == "amount:offer":
                 return offer  # the bid's own amount; what it "values" the target at is per share or the same
             if offer is not None:  # "L'opération valorise X à 3 Md€": the bid and the valuation
                 reading.companions.append(offer)
+        if trigger.entry.get("subject_is_target") and trigger.is_verb and any(
+                k.dep_ in ("nsubj", "nsubj:pass") and k.lower_ in self.fund_nouns for k in c.doc[trigger.start].children):
+            return None  # "le fonds a été bouclé à 45 M€": a fund's size, not a round
         first = next(iter(c.entities(trigger.end, c.stop, {"MONEY"})), None)
         if first is not None and self.is_per_share(c.doc, first):
             return None  # "rachètera les actions à 33 $ pièce", "valorise X à 41 € par action": a term, not the deal
@@ -64,7 +72,7 @@ class RoleReader:
         if reading.money is not None:
             if self.money_is_not_a_stake(c.doc, reading.money):
                 return None
-        if trigger.type == "acquisition" and trigger.is_verb and self.buys_a_stake(c):
+        if trigger.type == "acquisition" and "buyer_markers" not in trigger.entry and self.buys_a_stake(c):
             reading.kind = "investment"  # "acquérir les parts de X dans Y", "racheter 40 % du capital de Y"
             self.stake_roles(c, reading)
         else:
@@ -73,6 +81,10 @@ class RoleReader:
         reading.parties = [p for p in dict.fromkeys(reading.parties) if p != reading.target]
         if trigger.entry.get("round") and reading.money is None and reading.parties:
             reading.round_investors_only = True
+            return reading
+        if (reading.type == "investment" and trigger.is_verb and reading.money is None and reading.parties
+                and reading.target is None and self.this_round(c)):
+            reading.round_investors_only = True  # "X et Y ont apporté l'essentiel de ce tour de table"
             return reading
         if reading.money is None and reading.unnamed_target and reading.parties:
             pass  # "X a bouclé l'acquisition de la division Y du groupe Z": the buyer of an unnamed unit
@@ -106,8 +118,15 @@ class RoleReader:
                 return
             if not trigger.is_verb:
                 subjects = self.subjects(c, governing=True)
+            elif "Pres" in c.doc[trigger.start].morph.get("Tense") and is_participle(c.doc[trigger.start]):
+                subjects = [n for n in [self.clause_subject(c)] if n] or subjects  # "X fait ses débuts en Bourse, levant N"
             r.set_target(subjects[0] if subjects else None, "target:subject")
-            r.set_parties(self.investors_after(c, trigger.end), "investors:after-marker")
+            genitive_at = {r.money.end} if r.money is not None else set()  # "un investissement de N du fonds Y"
+            r.set_parties(self.investors_after(c, trigger.end, genitive_at=genitive_at), "investors:after-marker")
+            if trigger.is_verb and len(subjects) > 1 and any(
+                    self.words.has("each", t) for t in c.doc[c.sent.start:trigger.start]):
+                r.companions += [Reading(trigger, c.sent, r.money, other, list(r.parties), None,
+                                         {**r.rules, "target": "target:each-subject"}) for other in subjects[1:]]
         elif self.is_passive(c.doc, trigger.start):  # "soutenue par Amazon", "financée par X"
             r.set_parties(self.investors_after(c, trigger.end), "investors:agent")
             if r.target is None:
@@ -124,8 +143,8 @@ class RoleReader:
             if r.target is None and entry.get("object_is_target"):
                 r.set_target(self.object(c, trigger.end), "target:object")  # "Microsoft a soutenu OpenAI"
         else:  # "un investissement de 15 Md$ de Microsoft et Nvidia", "mené par X", else the verb's subject
-            genitive_at = r.money.end if r.money is not None else trigger.end
-            r.set_parties(self.investors_after(c, trigger.end, genitive_at=genitive_at, exclude={r.target}),
+            genitive_at = {trigger.end} | ({r.money.end} if r.money is not None else set())  # "la prise de
+            r.set_parties(self.investors_after(c, trigger.end, genitive_at=genitive_at, exclude={r.target}),  # participation de X dans Y"
                           "investors:after-marker")
             if not r.parties and not entry.get("round"):
                 r.set_parties(self.subjects(c, governing=True), "investors:governing-subject")
@@ -135,6 +154,17 @@ class RoleReader:
 
     def acquisition_roles(self, c: Clause, r: Reading) -> None:
         trigger = c.trigger
+        if trigger.entry.get("subject_is_target"):  # "X passe sous le contrôle du groupe Y"
+            subjects = self.subjects(c)
+            r.set_target(subjects[0] if subjects else None, "target:subject")
+            r.set_parties(self.names_after(c, trigger.end, PARTY)[:1], "acquirer:after-phrase")
+            return
+        if not trigger.is_verb and "buyer_markers" in trigger.entry:  # "la vente de X à Y"
+            r.set_target(self.target_after(c, self.markers["acquisition"], adjacent=True), "target:after-marker")
+            buyers = self.investors_after(c, trigger.end, markers=phrases(trigger.entry["buyer_markers"]),
+                                          exclude={r.target})
+            r.set_parties(buyers[:1], "acquirer:buyer-marker")
+            return
         if trigger.is_verb and "buyer_markers" in trigger.entry:  # "Atos a cédé sa filiale X à Alten"
             r.set_target(self.object(c, trigger.end), "target:object")
             buyers = self.investors_after(c, trigger.end, markers=phrases(trigger.entry["buyer_markers"]),
@@ -180,17 +210,32 @@ class RoleReader:
         if trigger.is_verb:  # "X a été valorisée à 2 Md€", "Valorisée 1 Md€, la start-up X recrute"
             if trigger.start > c.sent.start and self.words.has("comparative", c.doc[trigger.start - 1]):
                 return  # "les start-up les mieux valorisées": a ranking
-            subjects = self.subjects(c)
+            # "estimé à" only with its company just before ("le constructeur X est désormais estimé à")
+            subjects = self.names_before(c, trigger.start) if trigger.entry.get("needs_a") else self.subjects(c)
             if subjects:
                 r.set_target(subjects[0], "target:passive-subject")
                 if len(subjects) > 1 and any(self.words.has("respectively", t) for t in c.doc[trigger.end:c.stop]):
                     r.respective = subjects[1:]
-            else:
+            elif not trigger.entry.get("needs_a"):
                 r.set_target(self.clause_subject(c), "target:clause-subject")
             return
         r.set_target(self.target_after(c, self.markers["valuation"]), "target:after-marker")
         if r.target is None:
             r.set_target(self.holder(c), "target:holder")
+
+    def this_round(self, c: Clause) -> bool:
+        """A demonstrative round noun in the clause: "ce tour de table", "cette levée"."""
+        return any(self.words.has("demonstrative", c.doc[i - 1]) and c.doc[i].lemma_.lower() in self.round_nouns
+                   for i in range(c.trigger.end + 1, c.stop))
+
+    @staticmethod
+    def before_a(c: Clause) -> bool:
+        for token in c.doc[c.trigger.end:min(c.stop, c.trigger.end + 3)]:
+            if token.lower_ == "à":
+                return True
+            if token.pos_ != "ADV":
+                return False
+        return False
 
     def offer_reading(self, c: Clause, r: Reading) -> Reading | None:
         """"Cette offre, d'un montant de 3 Md€, valorise X à 40 € par action": an offer for X is an
@@ -245,7 +290,7 @@ class RoleReader:
         if not ents:
             return []
         names, i = [], ents[0].end
-        while i < c.stop and doc[i].lower_ in ("et", ","):
+        while i < c.stop and self.words.has("coordination", doc[i]):
             i += 1
             if i < c.stop and self.words.has("genitive", doc[i]):
                 i += 1
@@ -280,7 +325,7 @@ class RoleReader:
         if target is None:
             target = self.target_after(c, self.markers["acquisition"])
         r.set_target(target, "target:stake-of")
-        r.set_parties(self.subjects(c), "investors:subject")
+        r.set_parties(self.subjects(c, governing=not c.trigger.is_verb), "investors:subject")
 
     def genitive_name(self, c: Clause, at: int) -> str | None:
         """A company named right after `at` by "de": "… de 100 M€ de X"."""
@@ -366,6 +411,8 @@ class RoleReader:
                 described = i if described is None else described  # "la jeune pousse" (the tagger may call "pousse" a verb)
                 i += 1
                 continue
+            if unit and token.text == "," and c.entity(i + 1, labels):  # "sa filiale marocaine, X Maroc, …"
+                return name(c.ents[i + 1])
             if token.pos_ == "AUX" or token.text in (",", ";", ":", "(", ")", ".") or (
                     token.pos_ == "VERB" and not is_participle(token)):
                 break  # a participle may stand between ("pris par Nvidia envers OpenAI")
@@ -423,9 +470,9 @@ class RoleReader:
         i = start
         while i < c.stop:
             marker = marker_at(doc, i, markers)
-            if marker and marker_at(doc, i, self.genitive) == marker and i != genitive_at:
+            if marker and marker_at(doc, i, self.genitive) == marker and i not in (genitive_at or ()):
                 marker = 0  # "d'intelligence artificielle": a bare "de" elsewhere introduces no investor
-            if marker and marker_at(doc, i, self.agent) == marker and i - start > 4:
+            if marker and marker_at(doc, i, self.agent) == marker and i - start > 4 and not self.only_price_between(c, start, i):
                 marker = 0  # "de dette garantie par des processeurs": that "par" is another verb's
             if marker:
                 near = marker_at(doc, i, self.near_markers) == marker
@@ -434,6 +481,12 @@ class RoleReader:
                 i += marker
             i += 1
         return names
+
+    @staticmethod
+    def only_price_between(c: Clause, start: int, stop: int) -> bool:
+        """Only a price between start and stop ("rachetée pour 5,8 millions de francs par X": the "par" is near)."""
+        return all((c.ents.get(i) is not None and c.ents[i].label_ == "MONEY") or c.doc[i].lower_ == "pour"
+                   or c.doc[i].pos_ == "ADV" for i in range(start, stop))
 
     def names_after(self, c: Clause, start: int, labels, reach: int | None = None) -> list[str]:
         """"Microsoft et Nvidia", "Bpifrance, du fonds EIC Fund et de l'industriel japonais Daikyo",
@@ -514,8 +567,8 @@ class RoleReader:
     def names_before(self, c: Clause, index: int) -> list[str]:
         doc, sent, ents = c.doc, c.sent, c.ents
         i, relative = index - 1, False
-        if (is_participle(doc[index]) and i > sent.start and doc[i].text == ","
-                and c.entity(i - 1, PARTY) and not self.words.has("auxiliary-or-adverb", doc[index - 1])):
+        if (is_participle(doc[index]) and i > sent.start and doc[i].text == "," and c.entity(i - 1, PARTY)
+                and not self.words.has("genitive", doc[c.ents[i - 1].start - 1])):  # not "… d'OpenAI, évaluée à"
             return self.coordinated_names_backwards(c, i - 1)  # "la plateforme X, valorisée à …": an apposition
         while i >= sent.start:
             token = doc[i]
@@ -534,6 +587,9 @@ class RoleReader:
             elif token.text == ",":
                 aside = self.aside_start(c, i)
                 if aside is None:
+                    before = c.ents.get(i - 1)
+                    if before is not None and self.words.has("genitive", doc[before.start - 1]):
+                        break  # "une participation dans l'activité d'X, évaluée à …": X is not what is valued
                     i -= 1  # "Al Rayyan Holding, entré au capital …": the name before the participle
                     continue
                 if c.entity(aside - 1, PARTY):  # "X, une filiale de Y, a investi": the name before the apposition
@@ -675,7 +731,11 @@ class RoleReader:
         return None
 
     def is_aggregate(self, doc: Doc, money: Span) -> bool:
-        """"porte à 12 M€ les fonds levés", "un total de 53 M€", "53 M€ au total": a sum of deals."""
+        """"porte à 12 M€ les fonds levés", "un total de 53 M€", "53 M€ au total", "Depuis sa création, X a
+        levé 90 M€": a sum of deals."""
+        start = money.sent.start if money.sent is not None else 0
+        if any(marker_at(doc, i, self.aggregate_clause) for i in range(start, money.start)):
+            return True
         before = any(marker_at(doc, i, self.aggregate_before) >= money.start - i
                      for i in range(max(0, money.start - 3), money.start))
         return before or any(marker_at(doc, i, self.aggregate_after) for i in range(money.end, min(len(doc), money.end + 2)))

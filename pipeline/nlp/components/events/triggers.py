@@ -49,6 +49,8 @@ class TriggerFinder:
                 continue
             if token.lemma_.lower() in entry.get("reflexive_only", []) and not self._reflexive(doc, token.i):
                 continue
+            if any(t.lower_ in entry.get("not_after", ()) for t in doc[max(sent.start, token.i - 3):token.i]):
+                continue  # "pour un montant estimé à 80 M€": the price, not a valuation
             found.append(Trigger(entry, token.i, token.i + 1, is_verb=True))
         found.sort(key=lambda t: (t.start, -(t.end - t.start)))
         kept: list[Trigger] = []
