@@ -46,6 +46,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
         self.price_nouns = set(data["price_nouns"])
         self.price_holders = set(data["price_holders"])
         self.investor_nouns = set(data["investor_nouns"])
+        self.valuation_nouns = {n for e in entries.values() if e["type"] == "valuation" for n in e.get("nouns", [])}
         self.news = set(data["news_markers"])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -148,6 +149,13 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
             rules = ["amount-in-brackets", rule] + (["investors:in-brackets"] if investors else []) + ["amount:in-brackets"]
             found.append(Event("investment", target, investors, amount, None, (sent.start_char, trim_end(sent)), rules,
                                is_headline(sent, self.words, self.settings)))
+            for worth in entities_in(ents, money.end, close, ("MONEY",)):  # "(40 M€ pour une valorisation de 180 M€)"
+                near = doc[max(money.end, worth.start - 3):min(close, worth.end + 2)]
+                if any(t.lower_ in self.valuation_nouns for t in near):
+                    value = Amount(worth._.fr_finance_value, worth._.fr_finance_currency, worth._.fr_finance_qualifier,
+                                   worth.start_char, worth.end_char)
+                    found.append(Event("valuation", target, [], value, None, (sent.start_char, trim_end(sent)),
+                                       ["valuation-in-brackets", rule, "amount:in-brackets"]))
         return found
 
     def complete(self, doc: Doc, sent: Span, ents: dict, recent: list[Event]) -> None:
@@ -167,6 +175,9 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
                 last.rules.append("amount:next-sentence")
             return
         role = next((t for t in sent if t.lower_ in self.investor_nouns), None)
+        if role is None and sent.start >= 2 and doc[sent.start - 1].text == ":" and \
+                doc[sent.start - 2].lower_ in self.investor_nouns:  # "… auprès d'un groupe d'investisseurs : A, B et C"
+            role = doc[sent.start - 1]
         investment = next((e for e in reversed(recent) if e.type == "investment"), None)
         if role is None or money or investment is None:
             return
@@ -181,7 +192,8 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
 
     def clause_end(self, doc: Doc, start: int, stop: int) -> int:
         for i in range(start, stop):
-            if self.words.has("clause-break", doc[i]):
+            if self.words.has("clause-break", doc[i]) and not (doc[i].text == ":" and i > 0 and doc[i - 1].lower_ in
+                                                                 self.investor_nouns):  # "d'investisseurs : A, B"
                 return i
         return stop
 
@@ -227,6 +239,13 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
                         follow.rules["date"] = "date:near-amount"
                     extra.append((follow, c))
                     used.add(ent.start)
+                elif reading.type == "investment" and not reading.trigger.is_verb:
+                    target = self.roles.target_right_after(c, ent.end)  # "l'investissement de N dans X et de M dans Y"
+                    if target and target != reading.target:
+                        follow = Reading(reading.trigger, c.sent, ent, target, list(reading.parties), reading.date,
+                                         {**reading.rules, "target": "target:follow-up", "amount": "amount:follow-up"})
+                        extra.append((follow, c))
+                        used.add(ent.start)
                 elif reading.type == "investment" and reading.trigger.is_verb:
                     party = name_just_before(c, ent.start)
                     if not party or party in reading.parties or party == reading.target:

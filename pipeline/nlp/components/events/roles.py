@@ -146,7 +146,7 @@ class RoleReader:
             genitive_at = {trigger.end} | ({r.money.end} if r.money is not None else set())  # "la prise de
             r.set_parties(self.investors_after(c, trigger.end, genitive_at=genitive_at, exclude={r.target}),  # participation de X dans Y"
                           "investors:after-marker")
-            if not r.parties and not entry.get("round"):
+            if not r.parties and not entry.get("round") and entry["id"] != "ipo-noun":  # IPO buyers go unnamed
                 r.set_parties(self.subjects(c, governing=True), "investors:governing-subject")
             elif r.parties and r.target is None:  # "X signe un investissement de 5 M€ avec le fonds Y": X raised it
                 subjects = [n for n in self.subjects(c, governing=True) if n not in r.parties]
@@ -226,7 +226,7 @@ class RoleReader:
     def this_round(self, c: Clause) -> bool:
         """A demonstrative round noun in the clause: "ce tour de table", "cette levée"."""
         return any(self.words.has("demonstrative", c.doc[i - 1]) and c.doc[i].lemma_.lower() in self.round_nouns
-                   for i in range(c.trigger.end + 1, c.stop))
+                   for i in range(c.trigger.end + 1, c.sent.end))
 
     @staticmethod
     def before_a(c: Clause) -> bool:
@@ -330,7 +330,7 @@ class RoleReader:
     def genitive_name(self, c: Clause, at: int) -> str | None:
         """A company named right after `at` by "de": "… de 100 M€ de X"."""
         if at < c.stop and self.words.has("genitive", c.doc[at]):
-            for i in range(at + 1, min(c.stop, at + 5)):  # "de X", "de la start-up X"
+            for i in range(at + 1, min(c.stop, at + 2 + c.settings.verb_noun_gap * 2)):  # "de X", "de la start-up X"
                 if c.entity(i, TARGET):
                     return name(c.ents[i])
                 token = c.doc[i]
@@ -338,6 +338,14 @@ class RoleReader:
                         token.is_lower or token.text == "-" or self.words.has("determiner", token)):
                     break
         return None
+
+    def target_right_after(self, c: Clause, at: int) -> str | None:
+        """A company right after an amount, behind an investment role word: "… et de 12 M€ dans Y"."""
+        marker = marker_at(c.doc, at, self.markers["investment"])
+        if not marker:
+            return None
+        found = self.name_or_description(c, at + marker, TARGET, ())
+        return found or None
 
     def raiser_after(self, c: Clause) -> str | None:
         """"la levée de 14 M€ bouclée par X": the company that raised the round."""
@@ -574,7 +582,7 @@ class RoleReader:
             token = doc[i]
             if i in ents:
                 break
-            if self.words.has("auxiliary-or-adverb", token) or (
+            if self.words.has("auxiliary-or-adverb", token) or self.words.has("each", token) or (
                     token.pos_ == "ADV" and not self.words.has("not-adverb", token)):
                 i -= 1
             elif self.words.has("relative-subject", token):  # "Kaneda Motors, qui avait déjà racheté …"
