@@ -15,17 +15,16 @@ from .triggers import TriggerFinder
 from .words import Settings, Words
 
 
-@Language.factory("fr_finance_events_v1", default_config={
-    "lexicon": "events.yaml", "words": "french.yaml", "max_gap": 8, "description_reach": 14, "headline_zone": 400,
-    "verb_noun_gap": 3,
-    "aside_reach": 20, "negation_reach": 4, "date_reach": 8, "conversion_reach": 4})
+SETTINGS = {name: getattr(Settings(), name) for name in Settings.__dataclass_fields__}  # the named windows
+
+
+@Language.factory("fr_finance_events_v1", default_config={"lexicon": "events.yaml", "words": "french.yaml", **SETTINGS})
 def make_event_reader(nlp: Language, name: str, lexicon: str, words: str, max_gap: int, description_reach: int,
-                      headline_zone: int,
-                      verb_noun_gap: int, aside_reach: int, negation_reach: int, date_reach: int,
-                      conversion_reach: int) -> "EventReader":
-    settings = Settings(max_gap=max_gap, description_reach=description_reach, headline_zone=headline_zone, verb_noun_gap=verb_noun_gap,
-                        aside_reach=aside_reach, negation_reach=negation_reach, date_reach=date_reach,
-                        conversion_reach=conversion_reach)
+                      headline_zone: int, verb_noun_gap: int, aside_reach: int, negation_reach: int,
+                      date_reach: int, conversion_reach: int) -> "EventReader":
+    settings = Settings(max_gap=max_gap, description_reach=description_reach, headline_zone=headline_zone,
+                        verb_noun_gap=verb_noun_gap, aside_reach=aside_reach, negation_reach=negation_reach,
+                        date_reach=date_reach, conversion_reach=conversion_reach)
     return EventReader(nlp, name, lexicon=lexicon, words=words, settings=settings)
 
 
@@ -182,7 +181,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
         if role is None or money or investment is None:
             return
         listed = [e for e in entities_in(ents, role.i + 1, sent.end, PARTY)
-                  if not any(self.words.has("genitive", t) or t.lower_ == "des" for t in doc[max(sent.start, e.start - 2):e.start])]
+                  if not any(self.words.has("genitive", t) for t in doc[max(sent.start, e.start - 2):e.start])]
         if not listed or listed[0].start - role.i > self.settings.max_gap:
             return  # "de X" describes someone named before ("la filiale de X"); a far name is another matter
         names = [n for n in map(name, listed) if n != investment.target and n not in investment.parties]
@@ -231,7 +230,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
                     continue
                 lead = c.doc[max(c.sent.start, ent.start - 4):ent.start]
                 if reading.type == "valuation" and any(self.words.has("contrast", t) for t in lead):
-                    target = name_after_word(c, ent.end, "pour") or reading.target  # "contre 80 Md$ pour X"
+                    target = name_after_word(c, ent.end, self.words["purpose"]) or reading.target  # "contre 80 Md$ pour X"
                     follow = Reading(reading.trigger, c.sent, ent, target, [], date_near(c, ent))
                     follow.rules = {"trigger": reading.trigger.rule, "target": "target:follow-up",
                                     "amount": "amount:earlier-figure"}

@@ -39,6 +39,7 @@ class RoleReader:
         self.price_nouns = set(data["price_nouns"])
         self.per_share = phrases(data["per_share_markers"])
         self.stake_nouns = set(data["stake_nouns"])
+        self.stake_markers = phrases(data["stake_target_markers"])
         self.unit_nouns = phrases(data["unit_nouns"])
         self.offer_nouns = set(data["offer_nouns"])
         self.raiser_markers = phrases(data["raiser_markers"])
@@ -231,7 +232,7 @@ class RoleReader:
     @staticmethod
     def before_a(c: Clause) -> bool:
         for token in c.doc[c.trigger.end:min(c.stop, c.trigger.end + 3)]:
-            if token.lower_ == "à":
+            if c.words.has("to", token):
                 return True
             if token.pos_ != "ADV":
                 return False
@@ -274,7 +275,7 @@ class RoleReader:
                     if found not in exclude:
                         counts[found] = counts.get(found, 0) + 1
             for i in range(token.i + 1, min(len(doc), token.i + 6)):
-                if doc[i].lower_ in ("de", "d'", "d’", "par") and c.entity(i + 1, PARTY):
+                if (self.words.has("genitive", doc[i]) or self.words.has("agent", doc[i])) and c.entity(i + 1, PARTY):
                     found = name(c.ents[i + 1])
                     if found not in exclude:
                         counts[found] = counts.get(found, 0) + 1
@@ -320,8 +321,7 @@ class RoleReader:
     def stake_roles(self, c: Clause, r: Reading) -> None:
         """A stake bought: the company it is a part of follows "dans" ("les parts de X dans Y"), else
         "(du capital) de"; the buyer is the subject."""
-        target = self.target_after(c, phrases(["dans", "au capital de", "au capital d'", "du capital de",
-                                               "du capital d'", "au capital du"]))
+        target = self.target_after(c, self.stake_markers)
         if target is None:
             target = self.target_after(c, self.markers["acquisition"])
         r.set_target(target, "target:stake-of")
@@ -444,11 +444,11 @@ class RoleReader:
         genitive = False
         for i in range(ent.start - 1, max(floor, ent.start - c.settings.max_gap) - 1, -1):
             token = c.doc[i]
-            if self.words.has("genitive", token) or token.lower_ == "des":
+            if self.words.has("genitive", token):
                 k = i + 1
                 while k < ent.start and self.words.has("determiner", c.doc[k]):
                     k += 1
-                genitive = genitive or k == ent.start or k > i + 1 or token.lower_ in ("du", "des") \
+                genitive = genitive or k == ent.start or k > i + 1 or self.words.has("contracted-genitive", token) \
                     or c.doc[k].lower_ in self.owner_heads  # "de l'espagnol X", "du groupe X", not "d'emballage X"
             elif genitive and marker_at(c.doc, i, self.unit_nouns):
                 return True
@@ -493,7 +493,7 @@ class RoleReader:
     @staticmethod
     def only_price_between(c: Clause, start: int, stop: int) -> bool:
         """Only a price between start and stop ("rachetée pour 5,8 millions de francs par X": the "par" is near)."""
-        return all((c.ents.get(i) is not None and c.ents[i].label_ == "MONEY") or c.doc[i].lower_ == "pour"
+        return all((c.ents.get(i) is not None and c.ents[i].label_ == "MONEY") or c.words.has("purpose", c.doc[i])
                    or c.doc[i].pos_ == "ADV" for i in range(start, stop))
 
     def names_after(self, c: Clause, start: int, labels, reach: int | None = None) -> list[str]:
@@ -514,8 +514,9 @@ class RoleReader:
                     close = next((k for k in range(i + 1, min(c.stop, i + c.settings.max_gap)) if doc[k].text == ")"), None)
                     if close is not None:
                         i = close + 1
-                if i < c.stop and doc[i].lower_ in (",", "et", "ainsi"):
-                    i += 2 if doc[i].lower_ == "ainsi" else 1  # "ainsi que"
+                if i < c.stop and self.words.has("coordination", doc[i]):
+                    while i < c.stop and self.words.has("coordination", doc[i]):
+                        i += 1  # ",", "et", "ainsi que", "puis"
                     continue
                 break
             token = doc[i]
@@ -548,7 +549,7 @@ class RoleReader:
             if verb.head.i == verb.i or not climbs:
                 break
             # "X attend le feu vert pour boucler l'achat de Y": a purpose is the subject's own act
-            purpose = any(k.dep_ == "mark" and k.lower_ == "pour" for k in verb.children)
+            purpose = any(k.dep_ == "mark" and self.words.has("purpose", k) for k in verb.children)
             verb = verb.head
         return []
 
@@ -635,9 +636,9 @@ class RoleReader:
             k = i  # "l'allemand X et le danois Y": a determiner and a descriptor before each name
             while k > max(c.sent.start, i - 3) and c.doc[k].is_lower and c.doc[k].pos_ in ("DET", "ADJ", "NOUN"):
                 k -= 1
-            if k != i and c.doc[k].lower_ in ("et", ","):
+            if k != i and (self.words.has("and", c.doc[k]) or c.doc[k].text == ","):
                 i = k
-            if i >= c.sent.start and (c.doc[i].lower_ == "et" or (c.doc[i].text == "," and closed)):
+            if i >= c.sent.start and (self.words.has("and", c.doc[i]) or (c.doc[i].text == "," and closed)):
                 closed = True
                 i -= 1
                 continue
@@ -718,7 +719,7 @@ class RoleReader:
         doc, i = c.doc, c.trigger.start - 1
         while i > c.sent.start and self.words.has("determiner", doc[i]):
             i -= 1
-        if i <= c.sent.start or doc[i].lower_ != "pour":
+        if i <= c.sent.start or not self.words.has("purpose", doc[i]):
             return None
         for k in range(i - 1, max(c.sent.start, i - c.settings.max_gap) - 1, -1):
             ent = c.ents.get(k)
@@ -808,17 +809,17 @@ class RoleReader:
         if any(self.words.has("reflexive", t) for t in window) or token.lemma_.lower() in self.words["etre-verb"]:
             return False  # "s'est offert", "était entrée au capital": active verbs conjugated with être
         before = {t.lower_ for t in doc[max(0, index - 3):index]}
-        if before & self.words["avoir-form"] and "été" not in before:
+        if before & self.words["avoir-form"] and not before & self.words["past-of-be"]:
             return False  # "avait déjà racheté": a compound past, whatever the parser says
         if any(k.dep_ in ("aux:pass", "nsubj:pass") for k in token.children):
             return True
         after = [t.lower_ for t in doc[index + 1:index + 5]]
-        if token.is_sent_start and token.lower_.endswith(("é", "ée", "és", "ées")):
+        if token.is_sent_start and token.lower_.endswith(("é", "ée", "és", "ées")):  # French past-participle endings
             return True  # "Valorisée 1 Md€, la start-up …" (the tagger may call it a name)
         if is_participle(token) and token.pos_ == "VERB":
             return True  # "X, valorisée à 2 Md€", "racheté depuis par Y": a past participle without "avoir"
         if token.pos_ == "ADJ" or is_participle(token):
-            return bool(before & self.words["passive-auxiliary"]) or "par" in after
+            return bool(before & self.words["passive-auxiliary"]) or bool(set(after) & self.words["agent"])
         return False
 
 
@@ -846,9 +847,9 @@ def name_just_before(c: Clause, start: int) -> str | None:
     return None
 
 
-def name_after_word(c: Clause, start: int, word: str) -> str | None:
+def name_after_word(c: Clause, start: int, words) -> str | None:
     for i in range(start, min(c.sent.end, start + 4)):
-        if c.doc[i].lower_ == word and i + 1 < c.sent.end and c.entity(i + 1, TARGET):
+        if c.doc[i].lower_ in words and i + 1 < c.sent.end and c.entity(i + 1, TARGET):
             return name(c.ents[i + 1])
     return None
 
