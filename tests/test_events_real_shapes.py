@@ -26,40 +26,37 @@ EXAMPLES = [
      [("investment", "Orvane", [], 30_000_000, "EUR"), ("investment", "Telvia Health", [], 12_000_000, "EUR"),
       ("investment", "Zubrik", [], 8_000_000, "EUR")]),
     ("stake-purchase-is-investment",
-     "Le groupe Halvard est en passe d'acquérir les parts de Banque Orlin France dans Banque Orlin Maroc.",
-     [("investment", "Banque Orlin Maroc", ["Halvard"], None, None)]),
+     "Le groupe Halvard va racheter les parts du fonds Castor dans la société Miravel.",
+     [("investment", "Miravel", ["Halvard"], None, None)]),
     ("price-in-next-sentence",
-     "Le groupe Halvard va acquérir les parts de Banque Orlin France dans Banque Orlin Maroc. Le montant de "
+     "Le groupe Halvard va racheter les parts du fonds Castor dans la société Miravel. Le montant de "
      "l'opération est de 2 milliards de dirhams.",
-     [("investment", "Banque Orlin Maroc", ["Halvard"], 2_000_000_000, "MAD")]),
+     [("investment", "Miravel", ["Halvard"], 2_000_000_000, "MAD")]),
     ("unnamed-unit",
-     "La société Brevaux vient de boucler l'acquisition de la division biscuits du groupe espagnol Corvalia "
-     "Foods.",
+     "Le fabricant Brevaux a finalisé le rachat de la branche biscuits du suédois Corvalia Foods.",
      [("acquisition", None, "Brevaux", None, None)]),
     ("price-after-montant-estime",
-     "Le groupe Talmont se positionne pour racheter la société Dervio pour un montant estimé à 80 millions "
-     "d'euros.",
+     "Le groupe Talmont compte acquérir la société Dervio pour un montant estimé à 80 millions d'euros.",
      [("acquisition", "Dervio", "Talmont", 80_000_000, "EUR")]),
     ("price-before-pour-le-rachat",
-     "Les analystes jugent élevés les 2 milliards de dollars payés par Talmoris pour le rachat du fabricant "
-     "Dervio.",
-     [("acquisition", "Dervio", "Talmoris", 2_000_000_000, "USD")]),
+     "Les 2 milliards de dollars versés par Talmoris pour le rachat de l'équipementier Dervio Systems font débat.",
+     [("acquisition", "Dervio Systems", "Talmoris", 2_000_000_000, "USD")]),
     ("per-share-price-is-no-deal",
-     "Le groupe Talmont rachètera les actions Dervio à 12 euros pièce.",
+     "Le groupe Talmont rachète les titres Dervio au prix de 12 euros par action.",
      []),
     ("se-porter-acquereur",
-     "Le groupe Marvelle s'est porté acquéreur du câblodistributeur américain Kablonet Group pour 900 "
-     "millions d'euros.",
+     "Le groupe Marvelle s'est porté acquéreur de l'opérateur portuaire Kablonet Group pour 900 millions "
+     "d'euros.",
      [("acquisition", "Kablonet Group", "Marvelle", 900_000_000, "EUR")]),
     ("bid-valorise",
-     "Le groupe Corvel a déposé une offre hostile sur Veltaro. Cette offre, d'un montant de 3 milliards "
-     "d'euros, valorise Veltaro à 25 euros par action.",
+     "Le groupe Corvel a lancé une offre hostile sur Veltaro. D'un montant total de 3 milliards d'euros, "
+     "l'offre valorise chaque action Veltaro à 25 euros.",
      [("acquisition", "Veltaro", "Corvel", 3_000_000_000, "EUR")]),
     ("valued-apposition",
-     "En tête du classement, on retrouve la plateforme suédoise Vexlo, valorisée à 40 milliards de dollars.",
+     "Au sommet de la liste figure la plateforme suédoise Vexlo, valorisée à 40 milliards de dollars.",
      [("valuation", "Vexlo", None, 40_000_000_000, "USD")]),
     ("respectivement",
-     "Elle devance l'allemand Korvia et le danois Brammel Systems, valorisés respectivement à 32 milliards "
+     "Suivent l'allemand Korvia et le danois Brammel Systems, valorisés respectivement à 32 milliards "
      "de dollars et 21 milliards de dollars.",
      [("valuation", "Korvia", None, 32_000_000_000, "USD"),
       ("valuation", "Brammel Systems", None, 21_000_000_000, "USD")]),
@@ -67,29 +64,28 @@ EXAMPLES = [
      "Les licornes les mieux valorisées sont surtout américaines.",
      []),
     ("aggregate-is-no-event",
-     "Une opération qui porte à 20 millions d'euros les fonds levés par Quellio en cinq ans.",
+     "Ce tour porte à 20 millions d'euros le total levé par Quellio depuis 2019.",
      []),
     ("name-in-brackets",
-     "La société Nordeva a levé 10 millions d'euros. Deux autres opérations ont été réalisées : celle de "
-     "Lumora (6 millions d'euros, Fonds Alpin) et celle de Kaspel (4 millions d'euros, un co-investissement "
-     "dirigé par Verdane Capital et Oxley Ventures).",
+     "La société Nordeva a levé 10 millions d'euros. Le mois compte aussi les levées de Lumora (6 millions "
+     "d'euros, Fonds Alpin) et de Kaspel (4 millions d'euros, avec Verdane Capital et Oxley Ventures).",
      [("investment", "Nordeva", [], 10_000_000, "EUR"),
       ("investment", "Lumora", ["Fonds Alpin"], 6_000_000, "EUR"),
       ("investment", "Kaspel", ["Oxley Ventures", "Verdane Capital"], 4_000_000, "EUR")]),
     ("co-investors-next-sentence",
-     "La start-up Brivio a bouclé une levée de fonds de 50 millions d'euros menée par Harlow Capital. Parmi "
-     "les autres investisseurs, on retrouve Menlo Partners et Osgood Ventures.",
+     "La start-up Brivio a bouclé une levée de fonds de 50 millions d'euros menée par Harlow Capital. Les "
+     "autres investisseurs sont Menlo Partners et Osgood Ventures.",
      [("investment", "Brivio", ["Harlow Capital", "Menlo Partners", "Osgood Ventures"], 50_000_000, "EUR")]),
     ("apposition-subject",
-     "Le premier assureur du pays, Valdora, a récemment investi une somme non précisée dans Kelpio.",
+     "Le premier assureur du pays, Valdora, a investi un montant non communiqué dans Kelpio.",
      [("investment", "Kelpio", ["Valdora"], None, None)]),
     ("fronted-participle",
-     "Après avoir injecté de l'argent frais dans la jeune pousse Serlio, le fonds Brakel Partners mise sur "
+     "Après avoir injecté des capitaux dans la jeune pousse Serlio, le fonds Brakel Partners parie sur "
      "une autre start-up.",
      [("investment", "Serlio", ["Brakel Partners"], None, None)]),
     ("buyer-after-long-description",
-     "La société Pelaro, rachetée depuis par le producteur américain de réactifs et de dispositifs de "
-     "diagnostic Quorvex, avait levé 40 millions d'euros.",
+     "La société Pelaro, rachetée depuis par le fabricant allemand de capteurs et d'automates industriels "
+     "Quorvex, avait levé 40 millions d'euros.",
      [("acquisition", "Pelaro", "Quorvex", None, None), ("investment", "Pelaro", [], 40_000_000, "EUR")]),
 ]
 

@@ -81,6 +81,8 @@ class RoleReader:
             readers.get(trigger.type, self.investment_roles)(c, reading)
         reading.parties = [p for p in dict.fromkeys(reading.parties) if p != reading.target]
         if trigger.entry.get("round") and reading.money is None and reading.parties:
+            if any(self.named_bracket(c, m) for m in c.entities(trigger.end, c.stop, ("MONEY",))):
+                return None  # "les levées de X (6 M€, fonds Y) et de Z (…)": each bracket is read on its own
             reading.round_investors_only = True
             return reading
         if (reading.type == "investment" and trigger.is_verb and reading.money is None and reading.parties
@@ -699,7 +701,7 @@ class RoleReader:
                 continue  # "une participation …, évaluée à 135 Md$": what a holding is worth, not what was put in
             if self.is_per_share(doc, ent) or self.is_aggregate(doc, ent):
                 continue
-            if not trigger.is_verb and doc[ent.start - 1].text == "(" and c.entity(ent.start - 2, TARGET):
+            if not trigger.is_verb and self.named_bracket(c, ent):
                 continue  # "les tours de X (12 M€, …) et de Y (4 M€, …)": each name's own amount
             if in_parenthetical_clause(doc, ent, trigger.end):
                 continue  # "(qui a déjà érigé pour elle un campus de 10 Md€)"
@@ -738,6 +740,11 @@ class RoleReader:
             if self.words.has("agent", c.doc[i]) and c.entity(i + 1, PARTY):
                 return name(c.ents[i + 1])
         return None
+
+    @staticmethod
+    def named_bracket(c: Clause, money: Span) -> bool:
+        """An amount in brackets right after a company's name: "X (12 M€, fonds Y)"."""
+        return money.start >= 2 and c.doc[money.start - 1].text == "(" and c.entity(money.start - 2, TARGET) is not None
 
     def is_aggregate(self, doc: Doc, money: Span) -> bool:
         """"porte à 12 M€ les fonds levés", "un total de 53 M€", "53 M€ au total", "Depuis sa création, X a
