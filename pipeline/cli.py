@@ -103,14 +103,15 @@ def run_extract_dask(args: argparse.Namespace, progress: bool) -> int:
 
     options = {"scheduler": args.scheduler, "workers": args.workers, "on_error": args.on_error,
                "batch_size": args.batch_size}
-    kept = f"; finished partitions kept in {args.output}.parts (rerun with --resume)" if args.output else ""
+    # stdout gets records as they come; -o gets nothing, its finished partitions are kept for --resume
+    kept = f"; nothing written; finished partitions kept in {args.output}.parts (rerun with --resume)" if args.output else ""
     try:
         if args.output:
             cluster.extract_to(args.inputs, args.output, facts=args.facts, resume=args.resume, progress=progress, **options)
         else:
             cluster.write_stream(args.inputs, sys.stdout, **options)
     except cluster.DocumentError as err:
-        print(f"error: {err}; nothing written{kept}", file=sys.stderr)
+        print(f"error: {err}{kept}", file=sys.stderr)
         return 1
     except InputError:
         raise
