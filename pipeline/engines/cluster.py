@@ -196,6 +196,7 @@ _lock = threading.Lock()  # memory zones are per process: a worker started with 
 
 
 def worker_extractor():
+    """This process's Extractor, loaded on first use (PipelinePlugin.setup, when the worker joins)."""
     global _extractor, _key
     with _lock:
         if _extractor is None:
@@ -321,7 +322,7 @@ def connect(scheduler: str | None = None, workers: int | None = None, client: Cl
 
 
 def _register(client: Client) -> None:
-    client.register_plugin(PipelinePlugin(), name=PLUGIN_NAME)
+    client.register_plugin(PipelinePlugin(), name=PLUGIN_NAME)  # again: replaced, the pipeline stays loaded
 
 
 def threads_of(client: Client) -> int:
