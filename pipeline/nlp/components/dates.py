@@ -9,6 +9,7 @@ previous token ("not_followed_by", "not_preceded_by"), require a previous token 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 import numpy
@@ -20,6 +21,7 @@ from spacy.util import filter_spans
 
 from .. import lexicons
 from ..normalize.timex import anaphor, clean, to_timex
+from .money import sentence_bounds, split_at_boundaries
 from .spans import overlaps, register_extensions, set_entities
 
 # spaCy refuses "." in factory names (E853), so the house name fr_finance.dates.v1 is spelt with underscores.
@@ -29,11 +31,16 @@ KEEP_LABELS = ("MONEY", "PERCENT")  # set by the amounts component before us; a 
 REFERENCE = re.compile(r"@(\w+)")
 CONTEXT_TOKENS = 6  # enough tokens before a span to hold "aux alentours de la"
 WRITTEN_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+TWO_FIGURE_YEAR = re.compile(r"\d[/.-]\d\d$|[^\W\d_]+\.?[ -]?\d\d$")  # "07.03.21", "avril 03"
+PAIR_RULE = "year_pair"  # the second year of "2006-07" (made in code, not by a pattern)
 # A period without a year may go on with a back-reference to one: "au quatrième trimestre | de la même année".
 TAIL_GRANULARITIES = ("day", "month", "quarter", "season")
 # Every pattern holds a figure, a word of these lists or a "mi-" word; the Matcher only runs around them.
 ANCHOR_LISTS = ("month_names", "month_abbrevs", "seasons", "decade_words", "decade_noun", "quarter_words",
-                "half_words", "relative_days", "relative_units")
+                "half_words", "relative_days", "relative_units", "holidays", "day_anaphors", "count_units",
+                "half_nouns", "week_words")
+# The periods whose year, when the text does not write it, is inferred from the rest of the document.
+INFERRED_GRANULARITIES = ("day", "month", "quarter", "season")
 
 
 @Language.factory(
@@ -63,6 +70,13 @@ class DateRecognizer:
             rf"(?:(?:{_alternation(self.words['articles'])})\s*)?$"
         )
         self.quantity_words = set(self.words["quantity_words"])
+        self.locution_nouns = set(self.words["locution_nouns"])
+        self.future_leads = set(self.words["future_leads"])
+        self.articles = set(self._expand_list(["@articles"]))
+        self.next_word = next(word for word, shift in self.words["relative_shifts"].items() if shift > 0)
+        self.holiday_vetoes = set(self._expand_list(["@holiday_vetoes"]))
+        self.year_pair = re.compile(self.words["year_pair"])
+        self.rows[PAIR_RULE] = {"id": PAIR_RULE, "granularity": "year", "pattern": []}
         anchor_words = _alternation(self._expand_list(f"@{name}" for name in ANCHOR_LISTS))
         self.anchor = re.compile(rf"\d|^(?:{anchor_words})$|^{self.words['part_prefix']}")
         self.is_anchor: dict[int, bool] = {}  # by LOWER hash, filled as words are met
@@ -79,29 +93,126 @@ class DateRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.fr_finance_published
         published = str(published) if published else None
+        self._split_year_pairs(doc)
         rules = self._matches(doc)
         kept = [e for e in doc.ents if e.label_ in KEEP_LABELS]
         candidates = [Span(doc, start, end) for start, end in rules]
         candidates = [span for span in candidates
                       if not any(overlaps(span, e) for e in kept) and self._accepts(span, rules[span.start, span.end])]
+        candidates += self._pair_tails(doc, rules)
         spans = []
         last_year = None  # the last year written out or referred back to, for "la même année"
+        last_day = None  # the last full day, for "le lendemain"
         for span in filter_spans(candidates):
             rule = rules[span.start, span.end]
             span = self._with_tail(span, rule) or span
             lead = self._bound_before(doc, span)
             text = f"{lead} {span.text}" if lead else span.text
-            timex = to_timex(text, published, last_year) if anaphor(span.text) else to_timex(text, published)
+            if self.rows[rule]["granularity"] == "day_anaphor":
+                timex = self._day_after(last_day, span.text, lead)
+            elif rule == PAIR_RULE:
+                timex = (span._.fr_finance_value, None)
+            else:
+                if self._future_lead(doc, span) and self.rows[rule]["granularity"] in INFERRED_GRANULARITIES:
+                    text = f"{text} {self.next_word}"  # "pour l'automne": the coming one, as "automne prochain"
+                timex = to_timex(text, published, last_year) if anaphor(span.text) else to_timex(text, published)
             if timex is None:  # a relative date without a publication date, a back-reference without a year
                 continue
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", timex[0]):
+                last_day = timex[0]
             date = Span(doc, span.start, span.end, label=LABEL)
             date._.fr_finance_value, date._.fr_finance_mod = timex
             date._.fr_finance_rule = rule
             spans.append(date)
             if (WRITTEN_YEAR.search(span.text) or anaphor(span.text)) and timex[0][:4].isdigit():
                 last_year = timex[0][:4]  # "l'année suivante … cette année-là" chain on
+        self._infer_years(doc, spans, published)
         set_entities(doc, spans)
         return doc
+
+    # --- a document's own years ----------------------------------------------------------------------
+
+    def _infer_years(self, doc: Doc, spans: list[Span], published: str | None) -> None:
+        """The year of a day or period written without one (GOLD.md, "Conventions settled on real news"):
+        first, with no `published`, the year the text states for that same period ("mars" beside "mars 2014")
+        (with one, "depuis janvier" is this January even when "janvier 2022" comes later); else a year written
+        before it in its sentence ("l'exercice 2006/2007 achevé fin mars" → 2007-03); else, with no
+        `published`, the year of the nearest dated period before it when the period is an earlier part of
+        that year ("mars 2014 … les mois de janvier et février"; a later one may be the next year: "juin 2016
+        … au quatrième trimestre" stays XXXX-Q4); else the value stays (closest to `published`, or XXXX)."""
+        written = [s for s in spans if self._year_written(s)]
+        periods = [s for s in written if len(s._.fr_finance_value) > 4 and s._.fr_finance_value[:4].isdigit()]
+        years = [s for s in written if re.fullmatch(r"\d{4}", s._.fr_finance_value) and s._.fr_finance_mod is None]
+        for span in spans:
+            row = self.rows[span._.fr_finance_rule]
+            if (row["granularity"] not in INFERRED_GRANULARITIES or row.get("relative") or span in written
+                    or anaphor(span.text)):
+                continue
+            key = span._.fr_finance_value[4:]
+            same = [s for s in periods if s._.fr_finance_value[4:].startswith(key)]
+            first, last = sentence_bounds(doc.text, span.start_char, span.end_char)
+            before = [s for s in years if first <= s.start_char and s.end_char <= span.start_char <= last]
+            nearest = [s for s in periods if s.end_char <= span.start_char][-1:]
+            nearest = [s for s in nearest if _first_month(key) < _first_month(s._.fr_finance_value[4:])]
+            if same and published is None:
+                source = min(same, key=lambda s: abs(s.start_char - span.start_char))
+            elif before:
+                source = before[-1]
+            elif published is None and nearest:
+                source = nearest[-1]
+            else:
+                continue
+            span._.fr_finance_value = source._.fr_finance_value[:4] + key
+
+    def _year_written(self, span: Span) -> bool:
+        """The span writes its own year ("mars 2014", "07.03.21", "2006"), not inferred nor relative."""
+        row = self.rows[span._.fr_finance_rule]
+        return (bool(WRITTEN_YEAR.search(span.text) or TWO_FIGURE_YEAR.search(span.text)) and not row.get("relative")
+                and not anaphor(span.text))
+
+    def _future_lead(self, doc: Doc, span: Span) -> bool:
+        """A word before the span ("pour l'automne", "pour septembre") that points to the coming period."""
+        index = span.start - 1
+        while index >= 0 and doc[index].lower_ in self.articles:
+            index -= 1
+        return index >= 0 and doc[index].lower_ in self.future_leads
+
+    def _day_after(self, last_day: str | None, text: str, lead: str | None) -> tuple[str, str | None] | None:
+        """"le lendemain" / "la veille" of the last full day written before it; None without one."""
+        offset = self.words["day_anaphors"].get(text.lower())
+        if last_day is None or offset is None:
+            return None
+        return (date.fromisoformat(last_day) + timedelta(days=offset)).isoformat(), None
+
+    # --- fiscal years written as one token ------------------------------------------------------------
+
+    def _split_year_pairs(self, doc: Doc) -> None:
+        """"2006/2007" is one token for the French tokenizer; GOLD.md wants two DATE years: split it."""
+        ranges = []
+        for token in doc:
+            match = self.year_pair.match(token.text)
+            if match:
+                ranges += [(token.idx, token.idx + match.end(1)), (token.idx + match.start(2), token.idx + len(token))]
+        if ranges:
+            split_at_boundaries(doc, ranges)
+
+    def _pair_tails(self, doc: Doc, rules: dict[tuple[int, int], str]) -> list[Span]:
+        """The short second year of a pair ("2006-07", "2006/07") as a DATE of its own, valued 2007."""
+        found = []
+        for token in doc[2:]:
+            first, mark = doc[token.i - 2], doc[token.i - 1]
+            if not (re.fullmatch(r"\d\d", token.text) and mark.text in ("/", "-") and not mark.whitespace_
+                    and not first.whitespace_ and WRITTEN_YEAR.fullmatch(first.text)):
+                continue
+            year = int(first.text)
+            following = year + 1
+            if int(token.text) != following % 100:
+                continue
+            span = Span(doc, token.i, token.i + 1)
+            span._.fr_finance_value = str(following)
+            rules[token.i, token.i + 1] = PAIR_RULE
+            found.append(span)
+        return found
 
     def _matches(self, doc: Doc) -> dict[tuple[int, int], str]:
         """Matcher results as {(start, end): pattern id}, the Matcher running only on windows around
@@ -186,7 +297,20 @@ class DateRecognizer:
             return False
         if "preceded_by" in row and (before is None or before.lower_ not in row["preceded_by"]):
             return False
+        if row.get("two_digit_year") and after is not None and (
+                after.lower_ in self.quantity_words or after.text in (":", "h")
+                or doc.has_annotation("POS") and after.pos_ == "NOUN"):
+            return False  # "en avril 15 entreprises", "avril 03 h 30": a count or a time, not a year
+        if row.get("holiday") and not self._plausible_holiday(span, before, after):
+            return False
         return not row.get("bare_year") or self._plausible_year(span, before, after)
+
+    def _plausible_holiday(self, span: Span, before: Token | None, after: Token | None) -> bool:
+        """"Noël" is a day, not "Noël Martin" (a first name), "Père Noël" or "le marché de Noël"."""
+        if after is not None and after.is_title and after.is_alpha and span.end - span.start == 1:
+            return False
+        doc = span.doc
+        return not any(token.lower_ in self.holiday_vetoes for token in doc[max(0, span.start - 2):span.start])
 
     def _plausible_year(self, span: Span, before: Token | None, after: Token | None) -> bool:
         """A lone figure is a year unless it counts something or belongs to a larger number."""
@@ -195,11 +319,29 @@ class DateRecognizer:
                 return False
             if after.is_digit and len(after) == 3 and span[-1].whitespace_:  # "2000 000"
                 return False
-            if span.doc.has_annotation("POS") and after.pos_ == "NOUN" and after.is_lower and after.is_alpha:
-                return False  # "2025 licornes": the tagger knows more nouns than our list
+            if (span.doc.has_annotation("POS") and after.pos_ == "NOUN" and after.is_lower and after.is_alpha
+                    and after.lower_ not in self.locution_nouns):
+                return False  # "2025 licornes": the tagger knows more nouns than our list ("2015 grâce à" is a year)
         if before is not None and before.is_digit and len(before) <= 3 and before.whitespace_:
             return False  # "1 2000": a thousands group
+        if before is not None and self._in_number(span.doc, before):
+            return False
         return True
+
+    @staticmethod
+    def _in_number(doc: Doc, before: Token) -> bool:
+        """The figure continues a phone number ("+33 1 2012 2014") or a code ("45-2019"), not a year."""
+        if before.text in ("-", "/") and before.i > 0:
+            previous = doc[before.i - 1]
+            return previous.is_digit and not WRITTEN_YEAR.fullmatch(previous.text)
+        run = before
+        while run.is_digit or run.text[:1] == "+" and run.text[1:].isdigit():
+            if run.text[:1] == "+" or (run.text[:1] == "0" and len(run) == 2):
+                return True
+            if run.i == 0 or not doc[run.i - 1].whitespace_:
+                break
+            run = doc[run.i - 1]
+        return False
 
     def _with_tail(self, span: Span, rule: str) -> Span | None:
         """The span stretched over a back-reference to a year after it, or None."""
@@ -219,6 +361,19 @@ class DateRecognizer:
         context = clean(doc[max(0, span.start - CONTEXT_TOKENS):span.start].text) + " "
         match = self.bound.search(context)
         return match.group(1) if match else None
+
+
+SEASON_FIRST_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _first_month(period: str) -> int:
+    """First month of a TIMEX value without its year: "-03-15" → 3, "-Q2" → 4, "-H2" → 7, "-SU" → 6."""
+    part = period[1:3]
+    if part.isdigit():
+        return int(part)
+    if part[0] in "QH":
+        return (int(part[1]) - 1) * (3 if part[0] == "Q" else 6) + 1
+    return SEASON_FIRST_MONTHS.get(part, 13)
 
 
 def _alternation(words: Iterable[str]) -> str:

@@ -436,12 +436,18 @@ class MoneyRecognizer:
         return doc
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence holding text[start:end] (cut at the same stops as the currency carry)."""
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding text[start:end] (cut at the same stops as the currency carry)."""
     boundary = CARRY_BOUNDARIES["sentence"]
     stops = [m.end() for m in boundary.finditer(text, max(0, start - 600), start)]
     after = boundary.search(text, end)
-    return text[stops[-1] if stops else max(0, start - 600):after.start() if after else len(text)]
+    return stops[-1] if stops else max(0, start - 600), after.start() if after else len(text)
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end]."""
+    first, last = sentence_bounds(text, start, end)
+    return text[first:last]
 
 
 def split_at_boundaries(doc: Doc, ranges: list[tuple[int, int]]) -> None:
