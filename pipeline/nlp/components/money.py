@@ -133,6 +133,8 @@ class MoneyGrammar:
                         rf"{SP}+{DE}{SP}*")
         half = rf"(?P<half>{SP}+{_alternation(data['half_suffix']['forms'])})"
         cur_sep = rf"(?:{SP}+{DE}{SP}*|{SP}*)"
+        between_words = data.get("between_number_and_scale", [])
+        between = rf"(?:{SP}+{_alternation(between_words)})?" if between_words else ""
         # bare "livres"/"francs" only after a scale word and "de"; never "francs-tireurs"
         bare_names = (_alternation((n for e in data.get("bare_currencies", []) for n in e["names"]), bounded=False)
                 + r"(?![\w-])")
@@ -150,9 +152,11 @@ class MoneyGrammar:
             rf"(?P<pre>{prefix}{SP}?)?"
             # a code glued before the figure ("CHF12,50") drops the figure's own look-behind
             rf"(?P<num>{approx_count}|(?(pre){FIGURE_BODY}|{FIGURE})|{number_words}|{lone})"
-            rf"(?:{SP}*(?P<scale>{scale}){half}?)?(?(lone)(?(scale)|(?!))|)"
+            rf"(?:{between}{SP}*(?P<scale>{scale}){half}?)?(?(lone)(?(scale)|(?!))|)"
             rf"(?:{cur_sep}(?P<cur>{currency})"
-            rf"(?P<plus>{SP}+et{SP}+(?P<plusnum>\d{{1,2}}){SP}+(?P<punit>{subunit}){NO_LETTER_AFTER})?"
+            # "4 euros et 60 centimes", "1 USD 23 cents", "2 euros 45." (a bare two-figure tail ends the phrase)
+            rf"(?P<plus>(?(scale)(?!)|){SP}+(?:et{SP}+)?(?P<plusnum>\d{{1,2}})"
+            rf"(?:{SP}+(?P<punit>{subunit}){NO_LETTER_AFTER}|(?![^\S\n]*[\w%€$£])))?"
             rf"|{SP}+{DE}{SP}*(?(scale)(?P<bare>{bare_names})|(?!)))?(?(lone)(?(cur)|(?!))|)"
             rf"(?P<range>{join}(?P<pre2>{prefix}{SP}?)?(?P<num2>{FIGURE}|{number_words})"
             rf"(?:{SP}*(?P<scale2>{scale}))?"

@@ -107,8 +107,17 @@ class Tables:
 
 
 def _spaced_dollar(symbol: str) -> list[str]:
-    """"$CA" → "$ CA", "NZ$" → "NZ $": the press puts a space between the sign and the country mark."""
-    return [re.sub(r"(?<=\$)(?=[A-Z])|(?<=[A-Z])(?=\$)", " ", symbol)] if "$" in symbol and len(symbol) > 1 else []
+    """Other ways the press writes a dollar sign with a country mark: "$CA" → "$ CA", "CA$", "CA $", and each in
+    lower case ("$ hk", "$cad").
+
+    >>> _spaced_dollar("HK$")
+    ['$ HK', '$ hk', '$HK', '$hk', 'HK $', 'hk $', 'hk$']
+    """
+    mark = symbol.replace("$", "").strip()
+    if "$" not in symbol or not mark.isalpha():
+        return []
+    forms = {f"{mark}$", f"{mark} $", f"${mark}", f"$ {mark}"}
+    return sorted((forms | {form.lower() for form in forms}) - {symbol})
 
 
 def _cldr_compute(settings: dict) -> dict:
@@ -139,10 +148,11 @@ def _cldr_compute(settings: dict) -> dict:
                 continue
             for form in [symbol, *_spaced_dollar(symbol)]:
                 symbols[form] = code if symbols.get(form, code) == code else ""
-    for code, symbol in french.currency_symbols.items():
-        if "$" in symbol:  # "$AUD", "$ CAD": the dollar sign with the code
-            for form in (f"${code}", f"$ {code}"):
-                symbols.setdefault(form, code)
+    for locale in locales:
+        for code, symbol in locale.currency_symbols.items():
+            if "$" in symbol:  # "$AUD", "$ CAD": the dollar sign with the code
+                for form in (f"${code}", f"$ {code}", f"${code.lower()}", f"$ {code.lower()}"):
+                    symbols.setdefault(form, code)
     return {"names": {n: c for n, c in names.items() if c and n}, "symbols": {s: c for s, c in symbols.items() if c and s},
             "codes": sorted(french.currencies)}
 
@@ -346,7 +356,7 @@ def _settings(lexicon: str = LEXICON) -> tuple[tuple[Setting, ...], re.Pattern, 
 def settings_of(document: str, lexicon: str = LEXICON) -> frozenset[str]:
     """Where a text is set, from the places and demonyms it names (models/money.yaml `settings`).
 
-    >>> sorted(settings_of("La firme montréalaise, installée au Québec, lève 5 M$."))
+    >>> sorted(settings_of("La firme montréalaise, installée au Québec, lève 5 M$ au Canada."))
     ['canada']
     >>> sorted(settings_of("La banque genevoise paie en francs.")), sorted(settings_of("Une PME de Lyon."))
     (['switzerland'], [])
