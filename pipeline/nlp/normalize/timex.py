@@ -145,6 +145,8 @@ def to_timex(text: str, published: str | None = None, anchor_year: str | None = 
     (('2023', 'END'), ('2025', 'MID'), ('2024-03', 'START'), ('2025', 'BEFORE'))
     >>> to_timex("d'ici 2028"), to_timex("jusqu’en 2026"), to_timex("depuis 2021"), to_timex("vers 2030")
     (('2028', 'BEFORE'), ('2026', 'BEFORE'), ('2021', 'AFTER'), ('2030', 'APPROX'))
+    >>> to_timex("depuis le début de l'année", "2023-10-14")
+    ('2023', 'START')
     >>> to_timex("T3 2024"), to_timex("troisième trimestre 2024"), to_timex("premier semestre 2025")
     (('2024-Q3', None), ('2024-Q3', None), ('2025-H1', None))
     >>> to_timex("l'été 2024"), to_timex("printemps 2025"), to_timex("les années 1990"), to_timex("années 90")
@@ -172,6 +174,8 @@ def to_timex(text: str, published: str | None = None, anchor_year: str | None = 
     value = _calendar(rest, pub)
     if value is None:
         return None
+    if bound_mod == "AFTER" and part_mod == "START":
+        return value, part_mod  # "depuis le début de l'année": the period from its start (real-news gold)
     return value, bound_mod or part_mod
 
 
@@ -369,14 +373,22 @@ def _with_year(year: str | None, suffix: str, pub: date | None, direction: int,
 
 # --- calendar dates through dateparser -------------------------------------------------------------
 
+PREFER = {-1: "past", 0: "current_period", 1: "future"}  # dateparser's PREFER_DATES_FROM for a direction
+
+
 @lru_cache(maxsize=64)
-def _parser(published: date | None) -> DateDataParser:
+def _parser(published: date | None, direction: int = 0) -> DateDataParser:
     # Without a publication date, a leap-year base keeps "29 février" readable; the year is replaced anyway.
     base = datetime.combine(published or date(2000, 6, 15), datetime.min.time())
-    return DateDataParser(languages=["fr"], settings={"RELATIVE_BASE": base, "DATE_ORDER": "DMY"})
+    return DateDataParser(languages=["fr"], settings={"RELATIVE_BASE": base, "DATE_ORDER": "DMY",
+                                                      "PREFER_DATES_FROM": PREFER[direction]})
 
 
 def _dateparser_value(text: str, pub: date | None, direction: int = 0) -> str | None:
+    """A day, month or year read by dateparser (DATE_ORDER DMY; RELATIVE_BASE the publication date;
+    PREFER_DATES_FROM past/future for "dernier"/"prochain"). Its `.period` keeps a month a month: the day it
+    fills in is never used. A year it fills in is replaced by the closest-year rule (FORMAT.md), which
+    dateparser has no setting for, or by XXXX without a publication date."""
     text = _regexes()["weekday"].sub("", text)  # the weekday adds nothing to "lundi 3 mars 2025"
     text = re.sub(r"^premier\b", "1er", text)  # dateparser misses "premier mars"
     if match := _regexes()["month_glued_year"].match(text):
@@ -386,20 +398,20 @@ def _dateparser_value(text: str, pub: date | None, direction: int = 0) -> str | 
         text = f"{match.group(1)} {datetime.strptime(match.group(2), '%y').year}"
     if not _regexes()["calendar_word"].search(text):
         return None  # dateparser also reads "mardi", "six mois", "09 h 00"
-    data = _parser(pub).get_date_data(text)
+    data = _parser(pub, direction).get_date_data(text)
     when, period = data.date_obj, data.period
     if when is None or period not in ("day", "month", "year"):
         return None
     if period == "year":
         return str(when.year)
     has_year = bool(_regexes()["has_year"].search(text))
-    if period == "month":
-        year = when.year if has_year else _closest_year(pub, lambda y: _months(y, when.month, when.month), direction)
-        return f"{year}-{when.month:02d}"
-    if has_year:
-        return when.date().isoformat()
-    year = _closest_year(pub, lambda y: _day(y, when.month, when.day), direction)
-    return f"{year}-{when.month:02d}-{when.day:02d}"
+    if has_year or (direction and pub is not None):  # "15 janvier dernier": dateparser's past one
+        year = str(when.year)
+    elif period == "month":
+        year = _closest_year(pub, lambda y: _months(y, when.month, when.month))
+    else:
+        year = _closest_year(pub, lambda y: _day(y, when.month, when.day))
+    return f"{year}-{when.month:02d}" if period == "month" else f"{year}-{when.month:02d}-{when.day:02d}"
 
 
 # --- the year closest to publication ---------------------------------------------------------------
