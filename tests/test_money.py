@@ -250,6 +250,8 @@ CONTEXT = [
     # ... unless it counts something
     ("La plateforme a levé 40 millions d'euros.\nElle compte 3 millions d'abonnés.", None,
      [M("40 millions d'euros", 40000000, "EUR")]),
+    ("La plateforme a levé 40 millions d'euros ; ses abonnés sont désormais 3 millions.", None,
+     [M("40 millions d'euros", 40000000, "EUR")]),
     ("La compagnie a gagné 9 millions d'euros pour un nombre de passagers de 4 millions.", None,
      [M("9 millions d'euros", 9000000, "EUR")]),
     ("L'apport de 30 millions de Fondex complète le tour de 50 millions de dollars.", None,

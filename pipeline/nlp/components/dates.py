@@ -4,7 +4,13 @@ pipeline.normalize.timex gives their TIMEX3 value and mod.
 Patterns name word lists of models/dates.yaml as "@name": {"IN": ["@month_names"]} takes the list,
 {"REGEX": "@year"} the regex (a list becomes an alternation). A row may also veto its match by the next or
 previous token ("not_followed_by", "not_preceded_by"), require a previous token ("preceded_by") and, with
-"bare_year", ask the checks that keep a lone figure from being read as a year ("800 emplois", "1 400").
+"bare_year", ask the checks that keep a lone figure from being read as a year ("800 emplois", "1 400", a phone
+number); "two_digit_year" and "holiday" ask their own ("avril 15 entreprises", "Noël Dubreuil"); "relative"
+marks a row resolved against `published`, whose year is never taken from the rest of the document.
+
+After matching, a day or period written without a year takes the year the document gives it
+(DateRecognizer._infer_years, GOLD.md), "2006/2007" is split into two DATE years, and "le lendemain" follows
+the last full day.
 """
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ REFERENCE = re.compile(r"@(\w+)")
 CONTEXT_TOKENS = 6  # enough tokens before a span to hold "aux alentours de la"
 WRITTEN_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 TWO_FIGURE_YEAR = re.compile(r"\d[/.-]\d\d$|[^\W\d_]+\.?[ -]?\d\d$")  # "07.03.21", "avril 03"
+SHORT_PAIR = re.compile(r"(?<![\w/-])((?:19|20)\d\d)[/-](\d\d)(?![\w/-])")  # "2018-19", "2006/07"
 PAIR_RULE = "year_pair"  # the second year of "2006-07" (made in code, not by a pattern)
 # A period without a year may go on with a back-reference to one: "au quatrième trimestre | de la même année".
 TAIL_GRANULARITIES = ("day", "month", "quarter", "season")
@@ -140,29 +147,30 @@ class DateRecognizer:
         `published`, the year of the nearest dated period before it when the period is an earlier part of
         that year ("mars 2014 … les mois de janvier et février"; a later one may be the next year: "juin 2016
         … au quatrième trimestre" stays XXXX-Q4); else the value stays (closest to `published`, or XXXX)."""
-        written = [s for s in spans if self._year_written(s)]
-        periods = [s for s in written if len(s._.fr_finance_value) > 4 and s._.fr_finance_value[:4].isdigit()]
-        years = [s for s in written if re.fullmatch(r"\d{4}", s._.fr_finance_value) and s._.fr_finance_mod is None]
-        for span in spans:
+        # (start, end, value) of the spans that write their year: periods within a year, and bare years
+        table = [(s.start_char, s.end_char, s._.fr_finance_value, s._.fr_finance_mod, self._year_written(s))
+                 for s in spans]
+        periods = [(a, b, v) for a, b, v, _, written in table if written and len(v) > 4 and v[:4].isdigit()]
+        years = [(a, b, v) for a, b, v, mod, written in table if written and len(v) == 4 and v.isdigit() and mod is None]
+        for span, (start, end, value, _, written) in zip(spans, table):
             row = self.rows[span._.fr_finance_rule]
-            if (row["granularity"] not in INFERRED_GRANULARITIES or row.get("relative") or span in written
-                    or anaphor(span.text)):
+            if written or row["granularity"] not in INFERRED_GRANULARITIES or row.get("relative") or anaphor(span.text):
                 continue
-            key = span._.fr_finance_value[4:]
-            same = [s for s in periods if s._.fr_finance_value[4:].startswith(key)]
-            first, last = sentence_bounds(doc.text, span.start_char, span.end_char)
-            before = [s for s in years if first <= s.start_char and s.end_char <= span.start_char <= last]
-            nearest = [s for s in periods if s.end_char <= span.start_char][-1:]
-            nearest = [s for s in nearest if _first_month(key) < _first_month(s._.fr_finance_value[4:])]
+            key = value[4:]
+            same = [p for p in periods if p[2][4:].startswith(key)]
+            first, last = sentence_bounds(doc.text, start, end)
+            before = [y for y in years if first <= y[0] and y[1] <= start <= last]
+            nearest = [p for p in periods if p[1] <= start][-1:]
+            nearest = [p for p in nearest if _first_month(key) < _first_month(p[2][4:])]
             if same and published is None:
-                source = min(same, key=lambda s: abs(s.start_char - span.start_char))
+                source = min(same, key=lambda p: abs(p[0] - start))
             elif before:
                 source = before[-1]
             elif published is None and nearest:
                 source = nearest[-1]
             else:
                 continue
-            span._.fr_finance_value = source._.fr_finance_value[:4] + key
+            span._.fr_finance_value = source[2][:4] + key
 
     def _year_written(self, span: Span) -> bool:
         """The span writes its own year ("mars 2014", "07.03.21", "2006"), not inferred nor relative."""
@@ -189,25 +197,21 @@ class DateRecognizer:
     def _split_year_pairs(self, doc: Doc) -> None:
         """"2006/2007" is one token for the French tokenizer; GOLD.md wants two DATE years: split it."""
         ranges = []
-        for token in doc:
-            match = self.year_pair.match(token.text)
-            if match:
-                ranges += [(token.idx, token.idx + match.end(1)), (token.idx + match.start(2), token.idx + len(token))]
+        for match in self.year_pair.finditer(doc.text):
+            if doc.char_span(match.start(), match.end()) is not None and len(doc.char_span(match.start(), match.end())) == 1:
+                ranges += [(match.start(1), match.end(1)), (match.start(2), match.end(2))]
         if ranges:
             split_at_boundaries(doc, ranges)
 
     def _pair_tails(self, doc: Doc, rules: dict[tuple[int, int], str]) -> list[Span]:
         """The short second year of a pair ("2006-07", "2006/07") as a DATE of its own, valued 2007."""
         found = []
-        for token in doc[2:]:
-            first, mark = doc[token.i - 2], doc[token.i - 1]
-            if not (re.fullmatch(r"\d\d", token.text) and mark.text in ("/", "-") and not mark.whitespace_
-                    and not first.whitespace_ and WRITTEN_YEAR.fullmatch(first.text)):
+        for match in SHORT_PAIR.finditer(doc.text):
+            following = int(match.group(1)) + 1
+            span = doc.char_span(match.start(2), match.end(2))
+            if span is None or len(span) != 1 or int(match.group(2)) != following % 100:
                 continue
-            year = int(first.text)
-            following = year + 1
-            if int(token.text) != following % 100:
-                continue
+            token = span[0]
             span = Span(doc, token.i, token.i + 1)
             span._.fr_finance_value = str(following)
             rules[token.i, token.i + 1] = PAIR_RULE

@@ -4,11 +4,13 @@
 word before it) and returns `(value, mod)`, or None when it does not resolve (a relative date with no
 publication date). Words come from models/dates.yaml.
 
-dateparser reads the calendar part (days, months, years, abbreviations such as "Juil" or "déc.") and its
+dateparser reads the calendar part (days, months, years, abbreviations such as "Juil" or "déc.", numeric
+forms with DATE_ORDER DMY: "07.03.21", "12/09/87"; "dernier"/"prochain" through PREFER_DATES_FROM) and its
 `.period` gives the granularity, so a month never carries the day dateparser fills in. It reads nothing for
-part words ("fin 2023"), quarters, halves, seasons, decades, "l'an dernier" or bare "mois dernier": those
-are handled here by hand, as is the choice of year for a day or month written without one (the year that
-puts it closest to the publication date, FORMAT.md).
+part words ("fin 2023"), quarters, halves, "six premiers mois", ISO weeks, seasons, decades, holidays, "l'an
+dernier", "il y a trois ans" or bare "mois dernier": those are read here by hand (text2num turns ordinals and
+counts into figures), as is the choice of year for a day or month written without one (the year that puts it
+closest to the publication date, FORMAT.md; dateparser has no such setting).
 """
 from __future__ import annotations
 
