@@ -142,13 +142,13 @@ def _read_jsonl(lines: Iterable[bytes], source: str) -> Iterator[RawDocument]:
 
 
 @contextmanager
-def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
+def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     """Write to a temporary file beside `path`, moved into place only when the block succeeds:
     a failed run never leaves a partial file, and an earlier output survives it."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        "wb" if binary else "w", encoding=None if binary else "utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )
     try:
         with handle:
