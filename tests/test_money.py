@@ -282,6 +282,9 @@ CONTEXT = [
      [M("5 milliards FCFA", 5000000000, "XOF")]),
     # dinars and dirhams by country
     ("La holding tunisienne a levé 20 millions de dinars.", None, [M("20 millions de dinars", 20000000, "TND")]),
+    ("La banque tunisienne a dégagé un bénéfice de 85 MD.", None, [M("85 MD", 85000000, "TND")]),
+    ("Le billet coûte sept rials.", None, [M("sept rials", 7, None)]),
+    ("L'hôpital lyonnais a recruté 5 MD cette année.", None, []),
     ("Le promoteur de Dubaï a investi 90 millions de dirhams.", None,
      [M("90 millions de dirhams", 90000000, "AED")]),
     ("L'assureur de Casablanca a investi 90 millions de dirhams.", None,
@@ -294,6 +297,8 @@ BUGS_CAUGHT = [
     ("Elle rejoint le Billion Dollar Club des start-up.", []),
     # "TOP 10": a currency code that is also a word is read only after a figure
     ("Le TOP 10 des levées de fonds du mois.", []),
+    # CLDR's "sucre" (Ecuador, before 2000) is left out: the word means sugar
+    ("La sucrerie a vendu 3 millions de sucre et de farine.", []),
     # "trois cents euros" is 300, not a sub-unit
     ("Le fondateur a touché trois cents euros.", [M("trois cents euros", 300, "EUR")]),
     # CLDR's "franc CFA (BCEAO)" gave an empty name once, which made "de" a currency

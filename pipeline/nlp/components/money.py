@@ -230,8 +230,11 @@ class MoneyGrammar:
                 items = [self._subunit(match, settings)]
             else:
                 items = self._money(match, text, published, settings)
+            named = match.group("vague") is None and match.group("cents") is None and any(
+                match.group(mark) for mark in ("cur", "pre", "cur2", "pre2"))
             for item in items:
-                if item.currency is None and not self._bare_name(match) and item.rule != "money.subunit":
+                # a currency the text names but does not settle ("7 rials" with no country) stays null
+                if item.currency is None and not named and not self._bare_name(match) and item.rule != "money.subunit":
                     if not self._carries(text, match):
                         continue
                     carried = (boundary is not None and last_currency is not None
@@ -331,6 +334,8 @@ class MoneyGrammar:
         marks = [c for c in (group("cur"), group("pre"), group("cur2"), group("pre2")) if c]
         entry = next((amounts.currency_of(c, self.lexicon) for c in marks), None)
         currency = entry.resolve(settings) if entry else None
+        if entry is not None and entry.power and currency is None:
+            return []  # "5 MD" outside a Tunisian text: no currency, and no amount either
         bare = self._bare_name(match)
         if currency is None and bare:
             currency = self._bare_currency(match, bare, text, published, settings)

@@ -139,6 +139,9 @@ def _cldr_compute(settings: dict) -> dict:
             target[plain] = code if target.get(plain, code) == code else ""
     for name, code in qualified.items():
         names.setdefault(name, code)
+    for word in settings.get("skip_names", []):
+        for name in [name for name in names if name.split()[:1] in ([word], [word + "s"])]:
+            del names[name]
     symbols: dict[str, str] = {}
     short = settings.get("min_letter_symbol_length", 3)
     skip = set(settings.get("skip_symbols", []))
