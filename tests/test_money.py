@@ -200,6 +200,7 @@ FORMS = [
     ("Le club anglais a payé sept pounds le billet.", [M("sept pounds", 7, "GBP")]),
     ("Le baril a coûté 70 riyals à Doha.", [M("70 riyals", 70, "QAR")]),
     ("Le billet coûte plus que 30 euros.", [M("30 euros", 30, "EUR", "more_than")]),
+    ("Trois tours sont restés sous le million d'euros.", [M("million d'euros", 1000000, "EUR", "less_than")]),
     ("Le ticket coûte CHF12,50 au guichet.", [M("CHF12,50", 12.5, "CHF")]),
     ("Le menu coûte GBP7 à Londres.", [M("GBP7", 7, "GBP")]),
     ("Le ticket coûte 12,50CHF au guichet.", [M("12,50CHF", 12.5, "CHF")]),
@@ -250,6 +251,8 @@ CONTEXT = [
     # ... unless it counts something
     ("La plateforme a levé 40 millions d'euros.\nElle compte 3 millions d'abonnés.", None,
      [M("40 millions d'euros", 40000000, "EUR")]),
+    ("Les jeunes pousses ont levé 400 millions d'euros en mai, 90 millions de moins qu'en avril.", None,
+     [M("400 millions d'euros", 400000000, "EUR"), M("90 millions", 90000000, "EUR")]),
     ("La plateforme a levé 40 millions d'euros ; ses abonnés sont désormais 3 millions.", None,
      [M("40 millions d'euros", 40000000, "EUR")]),
     ("La compagnie a gagné 9 millions d'euros pour un nombre de passagers de 4 millions.", None,
