@@ -248,6 +248,10 @@ CONTEXT = [
     # ... from a later amount of its sentence
     ("Les deux rivales valent respectivement 8 milliards et 6 milliards de dollars.", None,
      [M("8 milliards", 8000000000, "USD"), M("6 milliards de dollars", 6000000000, "USD")]),
+    # ... or, with no currency anywhere, the local one of a Swiss or Canadian text
+    ("Le groupe zurichois a été racheté pour 320 millions par un concurrent bâlois.", None,
+     [M("320 millions", 320000000, "CHF")]),
+    ("Le groupe lyonnais a été racheté pour 320 millions.", None, []),
     # ... unless it counts something
     ("La plateforme a levé 40 millions d'euros.\nElle compte 3 millions d'abonnés.", None,
      [M("40 millions d'euros", 40000000, "EUR")]),

@@ -259,10 +259,12 @@ class MoneyGrammar:
                 continue
             before = next((f for f in reversed(found[:index]) if f.label == "MONEY" and f.currency), None)
             source = before or after
-            if source is None:
-                dropped.add(index)
-            else:
+            if source is not None:
                 found[index] = replace(item, currency=source.currency, rule="money.document")
+            elif settings.local_currency():  # no currency anywhere: the local one ("racheté 320 millions", Zurich)
+                found[index] = replace(item, currency=settings.local_currency(), rule="money.document")
+            else:
+                dropped.add(index)
         for index in (i for i, f in enumerate(found) if f.rule == "money.subunit" and f.currency is None):
             found[index] = replace(found[index], currency=self._document_currency(found, index)
                                    or self.subunits[found[index].qualifier or ""][1])

@@ -342,6 +342,7 @@ class Setting:
     id: str
     minimum: int
     outnumber: str | None = None  # another setting whose cues must be fewer
+    currency: str | None = None  # the local currency
 
 
 @lru_cache(maxsize=None)
@@ -352,7 +353,8 @@ def _settings(lexicon: str = LEXICON) -> tuple[tuple[Setting, ...], re.Pattern, 
     for entry in entries:
         for cue in entry["cues"]:
             owners.setdefault(_key(cue), []).append(entry["id"])
-    settings = tuple(Setting(entry["id"], entry.get("min", 1), entry.get("outnumber")) for entry in entries)
+    settings = tuple(Setting(entry["id"], entry.get("min", 1), entry.get("outnumber"), entry.get("currency"))
+                     for entry in entries)
     return settings, _words_regex(list(owners), ignore_case=False), {cue: tuple(ids) for cue, ids in owners.items()}
 
 
@@ -386,6 +388,10 @@ class LazySettings:
         if self._found is None:
             self._found = settings_of(self.document, self.lexicon)
         return setting in self._found
+
+    def local_currency(self) -> str | None:
+        """The local currency of the first setting that has one and holds for the document."""
+        return next((s.currency for s in _settings(self.lexicon)[0] if s.currency and s.id in self), None)
 
 
 def qualifier_code(phrase: str | None, lexicon: str = LEXICON) -> str | None:
