@@ -290,6 +290,10 @@ CONTEXT = [
     # dinars and dirhams by country
     ("La holding tunisienne a levé 20 millions de dinars.", None, [M("20 millions de dinars", 20000000, "TND")]),
     ("La banque tunisienne a dégagé un bénéfice de 85 MD.", None, [M("85 MD", 85000000, "TND")]),
+    ("L'assureur tunisien affiche 1 240MD de primes contre 1 105MD.", None,
+     [M("1 240MD", 1240000000, "TND"), M("1 105MD", 1105000000, "TND")]),
+    ("La holding tunisienne pèse 3,2 Milliards DT et 640 MTND de fonds propres.", None,
+     [M("3,2 Milliards DT", 3200000000, "TND"), M("640 MTND", 640000000, "TND")]),
     ("Le billet coûte sept rials.", None, [M("sept rials", 7, None)]),
     ("L'hôpital lyonnais a recruté 5 MD cette année.", None, []),
     ("Le promoteur de Dubaï a investi 90 millions de dirhams.", None,
