@@ -101,19 +101,20 @@ class DateRecognizer(SavesDataFiles):
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.fr_finance_published
         published = str(published) if published else None
-        self._split_year_pairs(doc)
+        doc_text = doc.text  # Doc.text joins the tokens at every call: read it once
+        self._split_year_pairs(doc, doc_text)
         rules = self._matches(doc)
         kept = [e for e in doc.ents if e.label_ in KEEP_LABELS]
         candidates = [Span(doc, start, end) for start, end in rules]
         candidates = [span for span in candidates
                       if not any(overlaps(span, e) for e in kept) and self._accepts(span, rules[span.start, span.end])]
-        candidates += self._pair_tails(doc, rules)
+        candidates += self._pair_tails(doc, rules, doc_text)
         spans = []
         last_year = None  # the last year written out or referred back to, for "la même année"
         last_day = None  # the last full day, for "le lendemain"
         for span in filter_spans(candidates):
             rule = rules[span.start, span.end]
-            span = self._with_tail(span, rule) or span
+            span = self._with_tail(span, rule, doc_text) or span
             lead = self._bound_before(doc, span)
             text = f"{lead} {span.text}" if lead else span.text
             if self.rows[rule]["granularity"] == "day_anaphor":
@@ -134,13 +135,13 @@ class DateRecognizer(SavesDataFiles):
             spans.append(date)
             if (WRITTEN_YEAR.search(span.text) or anaphor(span.text)) and timex[0][:4].isdigit():
                 last_year = timex[0][:4]  # "l'année suivante … cette année-là" chain on
-        self._infer_years(doc, spans, published)
+        self._infer_years(doc, spans, published, doc_text)
         set_entities(doc, spans)
         return doc
 
     # --- a document's own years ----------------------------------------------------------------------
 
-    def _infer_years(self, doc: Doc, spans: list[Span], published: str | None) -> None:
+    def _infer_years(self, doc: Doc, spans: list[Span], published: str | None, text: str) -> None:
         """The year of a day or period written without one (GOLD.md, "Conventions settled on real news"):
         first, with no `published`, the year the text states for that same period ("mars" beside "mars 2014")
         (with one, "depuis janvier" is this January even when "janvier 2022" comes later); else a year written
@@ -159,7 +160,7 @@ class DateRecognizer(SavesDataFiles):
                 continue
             key = value[4:]
             same = [p for p in periods if p[2][4:].startswith(key)]
-            first, last = sentence_bounds(doc.text, start, end)
+            first, last = sentence_bounds(text, start, end)
             before = [y for y in years if first <= y[0] and y[1] <= start <= last]
             nearest = [p for p in periods if p[1] <= start][-1:]
             nearest = [p for p in nearest if _first_month(key) < _first_month(p[2][4:])]
@@ -195,19 +196,19 @@ class DateRecognizer(SavesDataFiles):
 
     # --- fiscal years written as one token ------------------------------------------------------------
 
-    def _split_year_pairs(self, doc: Doc) -> None:
+    def _split_year_pairs(self, doc: Doc, text: str) -> None:
         """"2006/2007" is one token for the French tokenizer; GOLD.md wants two DATE years: split it."""
         ranges = []
-        for match in self.year_pair.finditer(doc.text):
+        for match in self.year_pair.finditer(text):
             if doc.char_span(match.start(), match.end()) is not None and len(doc.char_span(match.start(), match.end())) == 1:
                 ranges += [(match.start(1), match.end(1)), (match.start(2), match.end(2))]
         if ranges:
             split_at_boundaries(doc, ranges)
 
-    def _pair_tails(self, doc: Doc, rules: dict[tuple[int, int], str]) -> list[Span]:
+    def _pair_tails(self, doc: Doc, rules: dict[tuple[int, int], str], text: str) -> list[Span]:
         """The short second year of a pair ("2006-07", "2006/07") as a DATE of its own, valued 2007."""
         found = []
-        for match in SHORT_PAIR.finditer(doc.text):
+        for match in SHORT_PAIR.finditer(text):
             following = int(match.group(1)) + 1
             span = doc.char_span(match.start(2), match.end(2))
             if span is None or len(span) != 1 or int(match.group(2)) != following % 100:
@@ -348,12 +349,12 @@ class DateRecognizer(SavesDataFiles):
             run = doc[run.i - 1]
         return False
 
-    def _with_tail(self, span: Span, rule: str) -> Span | None:
+    def _with_tail(self, span: Span, rule: str, text: str | None = None) -> Span | None:
         """The span stretched over a back-reference to a year after it, or None."""
         if self.rows[rule]["granularity"] not in TAIL_GRANULARITIES or WRITTEN_YEAR.search(span.text):
             return None
         doc = span.doc
-        tail = self.tail.match(doc.text, span.end_char)
+        tail = self.tail.match(span.doc.text if text is None else text, span.end_char)
         if tail is None:
             return None
         longer = doc.char_span(span.start_char, tail.end(), alignment_mode="expand")
