@@ -104,3 +104,10 @@ def test_event_round_trips_through_its_record_shape():
     event = ev("acquisition", "Kvarn", ["Norvane"], 5e6, date="2024")
     assert Event.from_dict(event.to_dict()).to_dict() == event.to_dict()
     assert event.to_dict()["acquirer"] == "Norvane" and "investors" not in event.to_dict()
+
+
+def test_fill_topic_takes_the_target_of_the_fact_a_mention_restates():
+    events = [ev("investment", "Lysa", ["A"], 5e6), ev("investment", "Brume", ["B"], 9e6),
+              ev("investment", "Brume", ["C"], 2e6), ev("investment", None, ["A"], 5e6)]
+    assert [e.target for e in merge.fill_topic(events)] == ["Lysa", "Brume", "Brume", "Lysa"]
+    assert events[-1].rules[-1] == "target:restatement"

@@ -48,6 +48,11 @@ def fill_topic(events: list[Event]) -> list[Event]:
     about = Counter(e.target for e in events if e.target and e.type in ("investment", "valuation"))
     kept: list[Event] = []
     for event in events:
+        if event.type == "investment" and event.target is None and event.parties:
+            stated = next((e for e in kept if e.type == "investment" and e.target and e.amount and event.amount
+                           and set(e.parties) == set(event.parties) and same_amount(e.value, event.value)), None)
+            if stated is not None:  # "L'investissement de 50 M de X permet …": the fact stated before
+                _set_target(event, stated.target, "target:restatement")
         if event.type == "investment" and event.target is None:
             candidates = [t for t, _ in about.most_common() if t not in event.parties]
             if not event.parties or not candidates:

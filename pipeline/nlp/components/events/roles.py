@@ -109,7 +109,8 @@ class RoleReader:
             r.set_target(subjects[0] if subjects else None, "target:subject")
             r.set_parties(self.names_after(c, trigger.end, PARTY), "investors:object")
             return
-        r.set_target(self.target_after(c, markers, exclude=set(subjects)), "target:after-marker")
+        if not (entry.get("subject_is_target") and trigger.is_verb):  # "X a levé N": X, never a name after "en"
+            r.set_target(self.target_after(c, markers, exclude=set(subjects)), "target:after-marker")
         if entry.get("subject_is_target"):  # "la start-up a levé 40 M€ auprès de X", "X annonce une levée de …"
             raiser = self.genitive_name(c, r.money.end) if r.money is not None and not trigger.is_verb else None
             if raiser:  # "le tour de 100 M€ de X", "la levée de 20 M€ de X": the round's raiser
