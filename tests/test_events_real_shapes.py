@@ -101,3 +101,15 @@ def test_deal_shapes(extract, text, expected):
 def test_every_event_names_its_rules(extract):
     events = extract(EXAMPLES[0][1])["events"]
     assert events[0]["rules"] == ["raise-verb", "target:subject", "investors:after-marker", "amount:clause"]
+
+
+IPO = [
+    ("L'introduction en bourse de la société Vexalis a généré 80 millions d'euros.", "Vexalis", 80_000_000),
+    ("L'introduction sur le Nasdaq du fabricant de lentilles Ocumira a rapporté 150 millions de dollars.",
+     "Ocumira", 150_000_000),
+]
+
+
+@pytest.mark.parametrize("text, target, value", IPO, ids=["en-bourse", "sur-le-nasdaq"])
+def test_ipo_proceeds_are_a_round_without_investors(extract, text, target, value):
+    assert [summary(e)[1:4] for e in extract(text)["events"]] == [(target, [], value)]

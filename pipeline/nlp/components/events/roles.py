@@ -110,7 +110,10 @@ class RoleReader:
             r.set_parties(self.names_after(c, trigger.end, PARTY), "investors:object")
             return
         if not (entry.get("subject_is_target") and trigger.is_verb):  # "X a levé N": X, never a name after "en"
-            r.set_target(self.target_after(c, markers, exclude=set(subjects)), "target:after-marker")
+            r.set_target(self.target_after(c, markers, exclude=set(subjects) if trigger.is_verb else ()),
+                         "target:after-marker")
+        if entry.get("no_investors"):  # "L'introduction en Bourse de X a généré N": proceeds, buyers unnamed
+            return
         if entry.get("subject_is_target"):  # "la start-up a levé 40 M€ auprès de X", "X annonce une levée de …"
             raiser = self.genitive_name(c, r.money.end) if r.money is not None and not trigger.is_verb else None
             if raiser:  # "le tour de 100 M€ de X", "la levée de 20 M€ de X": the round's raiser
@@ -150,7 +153,7 @@ class RoleReader:
             genitive_at = {trigger.end} | ({r.money.end} if r.money is not None else set())  # "la prise de
             r.set_parties(self.investors_after(c, trigger.end, genitive_at=genitive_at, exclude={r.target}),  # participation de X dans Y"
                           "investors:after-marker")
-            if not r.parties and not entry.get("round") and entry["id"] != "ipo-noun":  # IPO buyers go unnamed
+            if not r.parties and not entry.get("round") and not entry.get("no_investors"):
                 r.set_parties(self.subjects(c, governing=True), "investors:governing-subject")
             elif r.parties and r.target is None:  # "X signe un investissement de 5 M€ avec le fonds Y": X raised it
                 subjects = [n for n in self.subjects(c, governing=True) if n not in r.parties]
