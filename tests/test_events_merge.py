@@ -111,3 +111,25 @@ def test_fill_topic_takes_the_target_of_the_fact_a_mention_restates():
               ev("investment", "Brume", ["C"], 2e6), ev("investment", None, ["A"], 5e6)]
     assert [e.target for e in merge.fill_topic(events)] == ["Lysa", "Brume", "Brume", "Lysa"]
     assert events[-1].rules[-1] == "target:restatement"
+
+
+def pending(target):
+    event = ev("acquisition", target)
+    event.rules.append("acquirer:pending")
+    return event
+
+
+FILL_BUYER = [
+    # the one buyer the text names takes the deals named without theirs
+    ([ev("acquisition", "Kvarn", ["Norvane"], 5e6), pending("Orlo")], [("Kvarn", ["Norvane"]), ("Orlo", ["Norvane"])]),
+    # two buyers in the text: a deal without its buyer is dropped
+    ([ev("acquisition", "Kvarn", ["Norvane"]), ev("acquisition", "Brume", ["Talma"]), pending("Orlo")],
+     [("Kvarn", ["Norvane"]), ("Brume", ["Talma"])]),
+    # a buyer-less mention of a deal stated elsewhere adds nothing
+    ([ev("acquisition", "Kvarn", ["Norvane"], 5e6), pending("Kvarn")], [("Kvarn", ["Norvane"])]),
+]
+
+
+@pytest.mark.parametrize("events, expected", FILL_BUYER, ids=["one-buyer", "two-buyers", "restated"])
+def test_fill_buyer(events, expected):
+    assert [(e.target, e.parties) for e in merge.fill_buyer(events)] == expected

@@ -101,7 +101,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
                     merge.give_investors_to_last_round(events, reading.parties, "investors:next-sentence")
                 else:
                     events.append(event)
-        events = merge.drop_restatements(merge.name_joint_investors(merge.fill_topic(events)))
+        events = merge.drop_restatements(merge.name_joint_investors(merge.fill_topic(merge.fill_buyer(events))))
         doc._.fr_finance_events = [e.to_dict() for e in events]
         return doc
 

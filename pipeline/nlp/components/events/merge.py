@@ -69,6 +69,24 @@ def fill_topic(events: list[Event]) -> list[Event]:
     return kept
 
 
+def fill_buyer(events: list[Event]) -> list[Event]:
+    """A deal noun that names its target but not its buyer, without a price ("Après les rachats de X et de
+    Y, …"), is a deal of the one buyer the document's other acquisitions name; without such a buyer, it is
+    dropped (rule acquirer:document-buyer)."""
+    buyers = {e.parties[0] for e in events if e.type == "acquisition" and e.parties}
+    stated = {norm_name(e.target) for e in events if e.type == "acquisition" and "acquirer:pending" not in e.rules}
+    kept = []
+    for event in events:
+        if "acquirer:pending" in event.rules:
+            event.rules.remove("acquirer:pending")
+            if len(buyers) != 1 or event.target in buyers or norm_name(event.target) in stated:
+                continue  # no single buyer, or a mention of a deal stated elsewhere in the text
+            event.parties = [next(iter(buyers))]
+            event.rules.append("acquirer:document-buyer")
+        kept.append(event)
+    return kept
+
+
 def name_joint_investors(events: list[Event], max_parts: int = 4) -> list[Event]:
     """"l'investissement de 15 Md$" after "Microsoft investira 5 Md$ …, Nvidia 10 Md$": an amount stated
     without investors that is the sum of the 2 to `max_parts` investments just stated in the same company

@@ -91,6 +91,9 @@ class RoleReader:
             return reading
         if reading.money is None and reading.unnamed_target and reading.parties:
             pass  # "X a bouclé l'acquisition de la division Y du groupe Z": the buyer of an unnamed unit
+        elif (reading.money is None and reading.type == "acquisition" and not trigger.is_verb and reading.target
+              and not reading.parties):
+            reading.rules["parties"] = "acquirer:pending"  # "Après les rachats de X et de Y, …": merge.fill_buyer
         elif reading.money is None and not (reading.target and reading.parties):
             return None  # without an amount, a fact needs both sides named ("soutenue par Amazon")
         if reading.target is None and not reading.parties and not (reading.type == "investment" and reading.money):
