@@ -5,7 +5,9 @@ that peak memories do not mix:
 - the bare `fr_core_news_md` model (`nlp.pipe`) and the full extraction (what `extract` does: repair,
   model, our components, JSONL writing), with 1 and 2 processes: tokens/s, peak RSS;
 - `extract` on a corpus 10x larger against 1x: peak RSS (input and output are streamed);
-- `extract` on one short text, wall time including the model load.
+- `extract` on one short text, wall time including the model load;
+- `extract` on one long document (5 million characters, no file split): peak RSS and wall time
+  (`--long-only` measures this alone).
 Figures go to stdout and outputs/bench.json. Timings exclude the model load except the last one.
 """
 from __future__ import annotations
@@ -32,6 +34,8 @@ SEEDS = PROJECT_ROOT / "seeds"
 WORK_DIR = PROJECT_ROOT / "outputs" / "bench"
 RESULT = PROJECT_ROOT / "outputs" / "bench.json"
 MIN_TOKENS = 200_000
+LONG_CHARS = 5_000_000  # one long document: its peak memory must stay under LONG_PEAK_MB
+LONG_PEAK_MB = 2048
 BATCH_SIZE = 32  # the CLI default
 SHORT_TEXT = "Le 3 mars 2025, la start-up parisienne Mistral AI a levé 600 millions d'euros auprès de Nvidia.\n"
 
@@ -104,6 +108,28 @@ def generate_documents(min_tokens: int, seed: int = 0, seeds: Path = SEEDS) -> I
         yield {"id": f"bench-{seed}-{number:06d}", "text": text}
 
 
+def write_long_document(path: Path, chars: int = LONG_CHARS, seed: int = 0) -> Path:
+    """One .txt document of `chars` characters: generated documents one after another, as paragraphs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with atomic_writer(path) as out:
+        for row in generate_documents(10 ** 9, seed):
+            text = (row["text"] + "\n")[:chars - size]
+            out.write(text)
+            size += len(text)
+            if size >= chars:
+                break
+    return path
+
+
+def long_document(seed: int) -> dict:
+    """`extract` on one long document, in its own process: peak RSS and wall time (model load excluded)."""
+    document = write_long_document(WORK_DIR / "long-document.txt", LONG_CHARS, seed)
+    run_ = measure("full", document, 1)
+    return {"characters": LONG_CHARS, "peak_rss_mb": run_["peak_rss_mb"], "seconds": round(run_["seconds"], 1),
+            "load_average_before": run_["load_average_before"]}
+
+
 def write_corpus(path: Path, min_tokens: int, seed: int = 0) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(path) as out:
@@ -126,8 +152,8 @@ def run_child(kind: str, corpus: Path, n_process: int, batch_size: int, output: 
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
     else:  # what `extract` does: read, repair, full pipeline, JSONL writing
         from .cli import write_records
-        from .extractor import Extractor
-        from .io import RawDocument, read_inputs
+        from .engines.extractor import Extractor
+        from .read.io import RawDocument, read_inputs
 
         extractor = Extractor()
         list(extractor.records([RawDocument("warm-up", "-", SHORT_TEXT)]))
@@ -206,12 +232,15 @@ def run(tokens: int, scale: int, seed: int, repeat_short: int) -> dict:
         "growth": _ratio(large_run["peak_rss_mb"], runs["full_1"]["peak_rss_mb"]) - 1,
     }
     result["short_text"] = short_text(repeat_short)
+    result["long_document"] = long_document(seed)
+    print(f"  long document: {result['long_document']}", file=sys.stderr)
     result["targets"] = {
         f"corpus >= {tokens:,} tokens": result["corpus"]["tokens"] >= tokens,
         "full_vs_bare >= 0.9": result["ratios"]["full_vs_bare"] >= 0.9,
         "full_2_vs_full_1 >= 1.6": result["ratios"]["full_2_vs_full_1"] >= 1.6,
         f"memory {scale}x within 10 % of 1x": result["memory"]["growth"] <= 0.10,
         "short extract < 3 s": result["short_text"]["median_seconds"] < 3,
+        f"long document peak < {LONG_PEAK_MB} MB": result["long_document"]["peak_rss_mb"] < LONG_PEAK_MB,
     }
     result["machine"]["load_average_end"] = os.getloadavg()
     return result
@@ -285,10 +314,16 @@ def report(result: dict, scale: int) -> str:
         f"extract on one short text:      {short['median_seconds']:.2f} s wall (runs: {short['seconds']}); "
         f"cold cache {short['cold_cache_seconds']:.2f} s; bare model load + 1 doc "
         f"{short['bare_model_load_and_one_doc_seconds']:.2f} s",
+        long_line(result["long_document"]),
         "",
         "targets: " + ", ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in result["targets"].items()),
     ]
     return "\n".join(lines)
+
+
+def long_line(figures: dict) -> str:
+    return (f"extract on one long document:   {figures['characters']:,} characters, peak RSS "
+            f"{figures['peak_rss_mb']} MB, {figures['seconds']:.0f} s wall")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -298,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="random seed of the corpus")
     parser.add_argument("--repeat-short", type=int, default=3, help="runs of the short-text timing")
     parser.add_argument("-o", "--output", default=str(RESULT), help="JSON file for the figures")
+    parser.add_argument("--long-only", action="store_true", help="only the long-document memory figure (printed)")
     parser.add_argument("--child", choices=("bare", "full"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--n-process", type=int, default=1, help=argparse.SUPPRESS)
@@ -307,6 +343,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(run_child(args.child, Path(args.corpus), args.n_process, args.batch_size,
                                    Path(args.child_output))))
+        return 0
+    if args.long_only:
+        WORK_DIR.mkdir(parents=True, exist_ok=True)
+        print(long_line(long_document(args.seed)))
         return 0
     result = run(args.tokens, args.scale, args.seed, args.repeat_short)
     write_text_atomic(args.output, json.dumps(result, indent=2, ensure_ascii=False) + "\n")

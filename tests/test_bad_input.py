@@ -104,6 +104,24 @@ def test_d02_pieces_table(text, size, lengths):
     assert "".join(piece for _, piece in pieces) == text
 
 
+@pytest.mark.integration
+def test_d02_entities_at_the_start_of_a_long_line_are_found(extractor):
+    from fr_finance.read.io import RawDocument
+
+    line = "Le groupe Alpha a levé 3 millions d'euros auprès de Beta. " * 3_000  # 177,000 characters, no newline
+    saved = extractor.piece_chars
+    extractor.piece_chars = 20_000
+    try:
+        [record] = list(extractor.records([RawDocument("line", "-", line)]))
+    finally:
+        extractor.piece_chars = saved
+    first = [e for e in record["entities"] if e["end"] <= 20_000 and e["label"] == "MONEY"]
+    import re
+
+    assert len(first) == sum(1 for m in re.finditer("3 millions d'euros", line) if m.end() <= 20_000) > 300
+    assert sum(e["label"] == "MONEY" for e in record["entities"]) == 3_000
+
+
 # --------------------------------------------------------------------------- 3. elision repair corrupts names
 
 KNOWN = {"acier", "arbre", "album", "odeur", "accord", "entreprise", "usine"}.__contains__
@@ -510,6 +528,16 @@ def test_on_error_skip_writes_the_others_and_a_sidecar(work, capsys, blank_extra
     err = capsys.readouterr().err
     assert "skipped c: RuntimeError: panne simulée" in err and "4 document(s) skipped; listed in out.errors.jsonl" in err
     assert "Traceback" not in err
+
+
+def test_on_error_skip_with_two_processes(work, capsys, blank_extractor, monkeypatch):
+    _failing_repair(monkeypatch)  # forked workers inherit the patched repair
+    for number in range(6):
+        Path(f"n{number}.txt").write_text("PANNE" if number == 3 else TEXT, encoding="utf-8")
+    assert main(["extract", ".", "-o", "out.jsonl", "--on-error", "skip", "--n-process", "2",
+                 "--batch-size", "2"]) == 0
+    assert [r["id"] for r in lines("out.jsonl")] == ["a", "b", "n0", "n1", "n2", "n4", "n5"]
+    assert lines("out.errors.jsonl") == [{"id": "n3", "error": "RuntimeError: panne simulée"}]
 
 
 def test_on_error_skip_with_nothing_skipped_leaves_an_empty_sidecar(work, blank_extractor):

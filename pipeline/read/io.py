@@ -107,19 +107,19 @@ def display_path(path: Path) -> str:
         return printable(str(path))
 
 
-def check_inputs(inputs: Iterable[str], *, scan: bool = True) -> int:
+def check_inputs(inputs: list[str], *, scan: bool = True) -> int:
     """Fail fast, before the model loads, on a missing path, a directory without .txt files and, when
     `scan`, on any bad document of the files (a JSONL row that is not valid, an id given twice: rows are
     parsed, texts are not processed). Returns how many documents the paths hold, as far as that is known
-    without reading (-1 if not)."""
+    (-1 if not: stdin, or JSONL files not scanned)."""
     count = 0
     for name in inputs:
         files = _expand(name)
         known = files is not None and not (len(files) == 1 and files[0].suffix == ".jsonl")
         count = count + len(files) if known and count >= 0 else -1
     if scan:
-        for _ in _documents([name for name in inputs if name != "-"], read_text=False):
-            pass
+        scanned = sum(1 for _ in _documents([name for name in inputs if name != "-"], read_text=False))
+        count = -1 if "-" in inputs else scanned  # JSONL rows counted too
     return count
 
 
