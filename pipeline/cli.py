@@ -16,8 +16,15 @@ PROGRESS_MIN_DOCS = 5  # below this a progress bar is noise
 ON_ERROR = ("fail", "skip")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the usage is one `--help` away)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fr-finance", description=__doc__)
+    parser = Parser(prog="fr-finance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     Help = argparse.ArgumentDefaultsHelpFormatter  # --help shows each option's default
 
@@ -148,7 +155,8 @@ class Skipped:
         if self.fail:
             raise BadDocument(doc_id, message if doc_id in message else f"document {doc_id!r} failed: {message}")
         self.rows.append({"id": doc_id, "error": message})
-        print(f"skipped {doc_id}: {message}", file=sys.stderr)
+        print(f"skipped: {message}" if message.startswith(doc_id) else f"skipped {doc_id}: {message}",
+              file=sys.stderr)
 
 
 def show_progress(args: argparse.Namespace, expected: int) -> bool:
