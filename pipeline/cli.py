@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--facts", help="facts table (JSONL) to show; default: facts.jsonl beside --pred")
     report.add_argument("--score", help="score.json to show at the top (default: computed when --gold is given)")
     report.add_argument("-o", "--output", default="outputs/report.html", help="HTML file to write")
+    add_library_options(parser, commands)
     return parser
 
 
@@ -249,3 +250,42 @@ def _require_paths(*paths: str) -> None:
 
 
 COMMANDS = {"extract": run_extract, "score": run_score, "report": run_report}
+
+
+# -- the library side: --version, export, import (issue 14) ----------------------------------------------------
+def add_library_options(parser: argparse.ArgumentParser, commands) -> None:
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    export = commands.add_parser("export", help="records → annotation tools (Label Studio, doccano, Prodigy), "
+                                                "spaCy DocBin, or tables (CSV, Parquet)")
+    export.add_argument("--format", required=True, choices=["label-studio", "doccano", "prodigy", "docbin", "csv", "parquet"])
+    export.add_argument("records", metavar="RECORDS.jsonl", help="records as `extract` writes them")
+    export.add_argument("-o", "--output", required=True,
+                        help="file to write (a directory for csv and parquet: entities, events, facts tables)")
+    imports = commands.add_parser("import", help="corrected annotations (Label Studio, doccano, Prodigy) → "
+                                                 "gold records that `score` reads")
+    imports.add_argument("--format", required=True, choices=["label-studio", "doccano", "prodigy"])
+    imports.add_argument("annotations", metavar="FILE", help="the tool's export of the corrected annotations")
+    imports.add_argument("-o", "--output", required=True, metavar="GOLD_DIR", help="directory for one <id>.jsonl per document")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from .records.exports import export, read_records
+
+    _require_paths(args.records)
+    out = export(read_records(args.records), args.format, args.output)
+    print(f"Wrote {out}", file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from .records.imports import import_annotations, write_gold
+
+    _require_paths(args.annotations)
+    written = write_gold(import_annotations(args.annotations, args.format), args.output)
+    print(f"Wrote {len(written)} gold record(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+COMMANDS.update({"export": run_export, "import": run_import})

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.load import load_pipeline, pipeline_key
+from ..nlp.repairing import plain_make_doc
 from ..nlp.vocabulary import french_words
 from ..read.io import BadDocument, RawDocument
 from ..read.published import find_published
@@ -84,6 +85,7 @@ class Extractor:
     def __init__(self, nlp: Language | None = None):
         self.nlp = nlp or load_pipeline()
         self.is_word = french_words(self.nlp, cache_key=None if nlp else pipeline_key())
+        self.make_doc = plain_make_doc(self.nlp)  # the text is repaired here, whole, before it is cut
         settings = self.nlp.config.get(SETTINGS, {})
         self.piece_chars = int(settings.get("piece_chars", DEFAULT_PIECE_CHARS))
         self.batch_chars = int(settings.get("batch_chars", DEFAULT_BATCH_CHARS))
@@ -97,7 +99,7 @@ class Extractor:
 
         def docs():
             for offset, piece in iter_pieces(text, min(self.piece_chars, self.nlp.max_length - 1)):
-                doc = self.nlp.make_doc(piece)
+                doc = self.make_doc(piece)
                 doc._.fr_finance_published = published
                 yield doc, offset
 

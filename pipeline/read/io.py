@@ -312,7 +312,7 @@ def check_output(output: str | None, *, inputs: Iterable[str] = (), others: Iter
 
 
 @contextmanager
-def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
+def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     """Write to a temporary file beside `path`, moved into place only when the block succeeds:
     a failed run never leaves a partial file, and an earlier output survives it. A symlink is followed
     (its target is replaced, the link stays); a directory, device or FIFO is refused, never replaced."""
@@ -322,7 +322,8 @@ def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+            "wb" if binary else "w", encoding=None if binary else "utf-8", dir=target.parent,
+            prefix=f".{target.name}.", suffix=".tmp", delete=False
         )
     except OSError as err:
         raise InputError(f"{printable(str(path))}: cannot write ({err.strerror})") from None

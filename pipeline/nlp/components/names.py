@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from .. import lexicons
 from ..vocabulary import french_words
+from .serialize import SavesDataFiles
 from .spans import register_extensions
 
 # "Hexacom Ventures" is Hexacom's fund, "Sakura Capital" a firm of its own: their first word alone is
@@ -59,7 +60,7 @@ def make_name_fixer(nlp: Language, name: str, lexicon: str) -> "NameFixer":
     return NameFixer(nlp, name, lexicon=lexicon)
 
 
-class NameFixer:
+class NameFixer(SavesDataFiles):
     def __init__(self, nlp: Language, name: str = "fr_finance.names", *, lexicon: str = "names.yaml"):
         register_extensions()
         self.name = name
