@@ -367,7 +367,7 @@ def test_d11_a_file_name_that_is_not_utf8_gives_valid_utf8_output(work, capsys, 
     ("Alpha &amp; Beta &lt;3", "Alpha & Beta <3", [{"kind": "html_entity", "count": 2}]),
     ("Alpha\x07 lève\x00 3 M€", "Alpha lève 3 M€", [{"kind": "control_char", "count": 2}]),
     ("Alpha\ud800 lève", "Alpha\ufffd lève", [{"kind": "surrogate", "count": 1}]),
-    ("Alpha lève\x85 3 M€", "Alpha lève… 3 M€", [{"kind": "c1_control", "count": 1}]),
+    ("Alpha lève\x85 3 M€", "Alpha lève… 3 M€", [{"kind": "windows_control", "count": 1}]),
     ("Alpha \x1b[31mlève", "Alpha lève", [{"kind": "terminal_escape", "count": 1}]),
     ("Alpha AT&T et M&A", "Alpha AT&T et M&A", []),
 ], ids=["html-entities", "control-chars", "lone-surrogate", "u0085", "terminal-escape", "ampersand-kept"])

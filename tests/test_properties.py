@@ -26,7 +26,7 @@ TEXT = st.one_of(st.text(ANY_CHAR, max_size=60),
 PUBLISHED = st.one_of(st.none(), st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31))
                       .map(date.isoformat))
 KNOWN = {"accord", "entreprise", "usine", "hales", "anone", "avenir"}.__contains__
-REPAIR_KINDS = {"mojibake", "html_entity", "terminal_escape", "control_char", "surrogate", "c1_control",
+REPAIR_KINDS = {"mojibake", "html_entity", "terminal_escape", "control_char", "surrogate", "windows_control",
                 "elision", "unicode_nfc", "other"}
 TIMEX_VALUE = re.compile(r"(?:XXXX|[1-9]\d{3})(?:-(?:\d{2}(?:-\d{2})?|Q[1-4]|H[12]|SP|SU|FA|WI|W\d{2}))?"
                          r"|[1-9]\d{1,2}")

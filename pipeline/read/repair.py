@@ -121,7 +121,7 @@ C1_CONTROLS = re.compile("[\x80-\x9f]")
 
 def fix_text(text: str) -> tuple[str, dict[str, int]]:
     """What fix_mojibake does, with a count for every kind of change ftfy makes: `mojibake`, and
-    `html_entity`, `terminal_escape`, `control_char`, `surrogate`, `c1_control` (C1 control characters,
+    `html_entity`, `terminal_escape`, `control_char`, `surrogate`, `windows_control` (C1 control characters,
     read as the Windows-1252 characters they stand for: U+0085 → "…").
 
     >>> fix_text("x &lt;b&gt; \\x07 y")
@@ -144,7 +144,7 @@ def fix_text(text: str) -> tuple[str, dict[str, int]]:
         return text, {}  # ftfy tried a step that changed nothing ("\x8d" has no Windows-1252 reading)
     mojibake = before - _count_mojibake(text)
     if mojibake <= 0 and c1 > 0:
-        counts["c1_control"] = c1
+        counts["windows_control"] = c1
     elif mojibake <= 0 and transcoded:
         # ftfy read a sequence our count does not know ("Æ¤" → "Ƥ"): at least one, else the bytes saved
         mojibake = max(1, len(original) - len(text))
