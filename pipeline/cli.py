@@ -61,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like ^C: temporary files removed
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like ^C: temporary files removed
+    except ValueError:  # not the main thread (main() called from a library user's thread): leave signals alone
+        previous = None
     written = _Counter()
     args.written = written
     try:
@@ -82,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 class Terminated(BaseException):

@@ -156,3 +156,12 @@ def test_big_review_in_chromium(big_review, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     second = Dom(chromium(tmp_path, "--dump-dom", pages[1].as_uri()))
     assert second.find("details", class_="doc")
+
+
+def test_pages_of_an_earlier_longer_review_are_removed(tmp_path):
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(json.dumps(generated_record(i)) + "\n" for i in range(30)), encoding="utf-8")
+    write_report(pred, tmp_path / "review.html", max_bytes=40_000)
+    assert len(list(tmp_path.glob("review-*.html"))) >= 2
+    write_report(pred, tmp_path / "review.html")
+    assert sorted(p.name for p in tmp_path.glob("review*.html")) == ["review.html"]
