@@ -8,6 +8,8 @@ that peak memories do not mix:
 - `extract` on one short text, wall time including the model load;
 - `extract` on one long document (5 million characters, no file split): peak RSS and wall time
   (`--long-only` measures this alone).
+- `extract --engine dask` on a LocalCluster of 1 and 2 workers (one thread each) against one process,
+  on the 1x corpus and, with 2 workers, the large one: speed-up and peak RSS per worker.
 Figures go to stdout and outputs/bench.json. Timings exclude the model load except the last one.
 """
 from __future__ import annotations
@@ -36,6 +38,7 @@ RESULT = PROJECT_ROOT / "outputs" / "bench.json"
 MIN_TOKENS = 200_000
 LONG_CHARS = 5_000_000  # one long document: its peak memory must stay under LONG_PEAK_MB
 LONG_PEAK_MB = 2048
+QUICK_TOKENS, QUICK_SCALE, QUICK_LONG_CHARS = 20_000, 3, 200_000  # --quick
 BATCH_SIZE = 32  # the CLI default
 SHORT_TEXT = "Le 3 mars 2025, la start-up parisienne Mistral AI a levé 600 millions d'euros auprès de Nvidia.\n"
 
@@ -122,11 +125,11 @@ def write_long_document(path: Path, chars: int = LONG_CHARS, seed: int = 0) -> P
     return path
 
 
-def long_document(seed: int) -> dict:
+def long_document(seed: int, chars: int = LONG_CHARS) -> dict:
     """`extract` on one long document, in its own process: peak RSS and wall time (model load excluded)."""
-    document = write_long_document(WORK_DIR / "long-document.txt", LONG_CHARS, seed)
+    document = write_long_document(WORK_DIR / "long-document.txt", chars, seed)
     run_ = measure("full", document, 1)
-    return {"characters": LONG_CHARS, "peak_rss_mb": run_["peak_rss_mb"], "seconds": round(run_["seconds"], 1),
+    return {"characters": chars, "peak_rss_mb": run_["peak_rss_mb"], "seconds": round(run_["seconds"], 1),
             "load_average_before": run_["load_average_before"]}
 
 
@@ -142,6 +145,8 @@ def write_corpus(path: Path, min_tokens: int, seed: int = 0) -> Path:
 
 def run_child(kind: str, corpus: Path, n_process: int, batch_size: int, output: Path) -> dict:
     """Load, warm up on one short text, then time the whole corpus (load excluded)."""
+    if kind == "dask":
+        return run_dask_child(corpus, n_process, batch_size, output)
     if kind == "bare":
         import spacy
 
@@ -162,6 +167,43 @@ def run_child(kind: str, corpus: Path, n_process: int, batch_size: int, output: 
                       str(output))
         tokens = None
     return {"seconds": time.perf_counter() - start, "cpu_seconds": cpu_time() - cpu, "tokens": tokens}
+
+
+def run_dask_child(corpus: Path, workers: int, batch_size: int, output: Path) -> dict:
+    """`extract --engine dask` on a LocalCluster of `workers` processes, timed once the workers have
+    loaded the pipeline and extracted one short text; CPU time of this process and of the workers."""
+    import logging
+
+    import psutil
+    from distributed import Client, LocalCluster
+
+    from .engines import cluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as local, Client(local) as client:
+        warm_up = output.with_name(output.stem + "-warm-up.jsonl")
+        write_text_atomic(warm_up.with_suffix(".txt"), SHORT_TEXT)
+        for _ in range(workers):  # one partition, so once per worker
+            cluster.extract_to([str(warm_up.with_suffix(".txt"))], warm_up, client=client, batch_size=batch_size)
+        processes = [psutil.Process(), *psutil.Process().children(recursive=True)]
+        start, cpu = time.perf_counter(), _cpu_seconds(processes)
+        figures = cluster.extract_to([str(corpus)], output, client=client, batch_size=batch_size)
+        seconds, cpu_seconds = time.perf_counter() - start, _cpu_seconds(processes) - cpu
+    warm_up.unlink(missing_ok=True)
+    warm_up.with_suffix(".txt").unlink(missing_ok=True)
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "tokens": None, "partitions": figures["partitions"],
+            "worker_peak_rss_mb": sorted(figures["peak_rss_mb"].values())}
+
+
+def _cpu_seconds(processes: list) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except Exception:  # noqa: BLE001  (psutil.NoSuchProcess: a worker that ended)
+            continue
+        total += times.user + times.system
+    return total
 
 
 def cpu_time() -> float:
@@ -198,7 +240,7 @@ def wall_time(command: list[str], env: dict | None = None) -> float:
 
 # --- the benchmark ---------------------------------------------------------------------------------
 
-def run(tokens: int, scale: int, seed: int, repeat_short: int) -> dict:
+def run(tokens: int, scale: int, seed: int, repeat_short: int, long_chars: int = LONG_CHARS) -> dict:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     corpus = write_corpus(WORK_DIR / "corpus-1x.jsonl", tokens, seed)
     large = write_corpus(WORK_DIR / f"corpus-{scale}x.jsonl", tokens * scale, seed + 1)
@@ -232,18 +274,40 @@ def run(tokens: int, scale: int, seed: int, repeat_short: int) -> dict:
         "growth": _ratio(large_run["peak_rss_mb"], runs["full_1"]["peak_rss_mb"]) - 1,
     }
     result["short_text"] = short_text(repeat_short)
-    result["long_document"] = long_document(seed)
+    result["long_document"] = long_document(seed, long_chars)
     print(f"  long document: {result['long_document']}", file=sys.stderr)
+    result["dask"] = dask_figures(corpus, large, scale, counted, runs["full_1"])
     result["targets"] = {
         f"corpus >= {tokens:,} tokens": result["corpus"]["tokens"] >= tokens,
         "full_vs_bare >= 0.9": result["ratios"]["full_vs_bare"] >= 0.9,
         "full_2_vs_full_1 >= 1.6": result["ratios"]["full_2_vs_full_1"] >= 1.6,
         f"memory {scale}x within 10 % of 1x": result["memory"]["growth"] <= 0.10,
         "short extract < 3 s": result["short_text"]["median_seconds"] < 3,
-        f"long document peak < {LONG_PEAK_MB} MB": result["long_document"]["peak_rss_mb"] < LONG_PEAK_MB,
+        f"long document ({long_chars:,} characters) peak < {LONG_PEAK_MB} MB":
+            result["long_document"]["peak_rss_mb"] < LONG_PEAK_MB,
+        "dask 2 workers / 1 process >= 1.6": result["dask"]["speed_up_2"] >= 1.6,
+        f"dask peak RSS per worker {scale}x within 10 % of 1x": result["dask"]["worker_memory_growth"] <= 0.10,
     }
     result["machine"]["load_average_end"] = os.getloadavg()
     return result
+
+
+def dask_figures(corpus: Path, large: Path, scale: int, tokens: int, one_process: dict) -> dict:
+    """`extract --engine dask` with 1 and 2 local workers on the 1x corpus, 2 on the large one."""
+    runs = {}
+    for name, path, workers in (("workers_1", corpus, 1), ("workers_2", corpus, 2), (f"workers_2_{scale}x", large, 2)):
+        runs[name] = measure("dask", path, workers)
+        figures = runs[name]
+        print(f"  dask {name}: {figures}", file=sys.stderr)
+        figures.pop("tokens")
+        figures["tokens_per_s"] = round(tokens * (scale if path == large else 1) / figures["seconds"])
+        figures["cores_used"] = round(figures["cpu_seconds"] / figures["seconds"], 2)
+        figures["seconds"], figures["cpu_seconds"] = round(figures["seconds"], 2), round(figures["cpu_seconds"], 2)
+    small, big = max(runs["workers_2"]["worker_peak_rss_mb"]), max(runs[f"workers_2_{scale}x"]["worker_peak_rss_mb"])
+    return {**runs,
+            "speed_up_1": _ratio(runs["workers_1"]["tokens_per_s"], one_process["tokens_per_s"]),
+            "speed_up_2": _ratio(runs["workers_2"]["tokens_per_s"], one_process["tokens_per_s"]),
+            "worker_memory_growth": _ratio(big, small) - 1}
 
 
 def short_text(repeat: int) -> dict:
@@ -316,6 +380,13 @@ def report(result: dict, scale: int) -> str:
         f"{short['bare_model_load_and_one_doc_seconds']:.2f} s",
         long_line(result["long_document"]),
         "",
+        f"{'Dask LocalCluster (extract --engine dask)':44} {'tokens/s':>9} {'wall s':>8} {'CPU s':>8} {'cores':>6} "
+        f"{'speed-up':>9} {'peak RSS per worker':>20}",
+        *dask_lines(result["dask"], scale),
+        "(speed-up: against the full extraction in one process above; timed once the workers have loaded the "
+        "pipeline; on a machine whose cores other jobs use, the speed-up says little: see cores)",
+        f"peak RSS per worker, 2 workers on 1x / {scale}x: {result['dask']['worker_memory_growth']:+.1%}",
+        "",
         "targets: " + ", ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in result["targets"].items()),
     ]
     return "\n".join(lines)
@@ -324,6 +395,15 @@ def report(result: dict, scale: int) -> str:
 def long_line(figures: dict) -> str:
     return (f"extract on one long document:   {figures['characters']:,} characters, peak RSS "
             f"{figures['peak_rss_mb']} MB, {figures['seconds']:.0f} s wall")
+def dask_lines(dask: dict, scale: int) -> list[str]:
+    lines = []
+    for key, label, speed_up in (("workers_1", "1 worker", dask["speed_up_1"]), ("workers_2", "2 workers", dask["speed_up_2"]),
+                                 (f"workers_2_{scale}x", f"2 workers, {scale}x corpus", None)):
+        r = dask[key]
+        memory = " / ".join(f"{m:.0f}" for m in r["worker_peak_rss_mb"]) + " MB"
+        lines.append(f"{label:44} {r['tokens_per_s']:>9,} {r['seconds']:>8.1f} {r['cpu_seconds']:>8.1f} "
+                     f"{r['cores_used']:>6.2f} {(f'{speed_up:.2f}x' if speed_up else ''):>9} {memory:>20}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,9 +412,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=10, help="size of the large corpus, in 1x corpora (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the corpus")
     parser.add_argument("--repeat-short", type=int, default=3, help="runs of the short-text timing")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"check that the benchmark runs (a few minutes): --tokens {QUICK_TOKENS:,} --scale {QUICK_SCALE} "
+                             "--repeat-short 1; the figures mean little")
     parser.add_argument("-o", "--output", default=str(RESULT), help="JSON file for the figures")
     parser.add_argument("--long-only", action="store_true", help="only the long-document memory figure (printed)")
-    parser.add_argument("--child", choices=("bare", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("bare", "full", "dask"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--n-process", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=argparse.SUPPRESS)
@@ -348,7 +431,11 @@ def main(argv: list[str] | None = None) -> int:
         WORK_DIR.mkdir(parents=True, exist_ok=True)
         print(long_line(long_document(args.seed)))
         return 0
-    result = run(args.tokens, args.scale, args.seed, args.repeat_short)
+    long_chars = LONG_CHARS
+    if args.quick:
+        args.tokens, args.scale, args.repeat_short = QUICK_TOKENS, QUICK_SCALE, 1
+        long_chars = QUICK_LONG_CHARS
+    result = run(args.tokens, args.scale, args.seed, args.repeat_short, long_chars)
     write_text_atomic(args.output, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(report(result, args.scale))
     print(f"\nwritten: {args.output}")

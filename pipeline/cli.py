@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--no-progress", action="store_true",
                          help="no progress bar on stderr (it only shows on a terminal anyway)")
     add_on_error_option(extract)
+    add_engine_options(extract)
 
     score = commands.add_parser("score", help="precision, recall, F1 of predictions against hand-labelled gold",
                                 formatter_class=Help)
@@ -55,8 +56,31 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--facts", help="facts table (JSONL) to show; default: facts.jsonl beside --pred")
     report.add_argument("--score", help="score.json to show at the top (default: computed when --gold is given)")
     report.add_argument("-o", "--output", default="outputs/report.html", help="HTML file to write")
+    add_facts_command(commands)
     add_library_options(parser, commands)
     return parser
+
+
+def add_engine_options(extract: argparse.ArgumentParser) -> None:
+    """`extract --engine dask` and its options (engines/cluster.py)."""
+    group = extract.add_argument_group("engine")
+    group.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local: this machine (--n-process); dask: a Dask cluster (README, Running on a cluster)")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="dask: address of a running scheduler (tcp://HOST:8786); default: a local cluster")
+    group.add_argument("--workers", type=int, help="dask, local cluster: worker processes, one thread each (default: one per CPU)")
+    group.add_argument("--resume", action="store_true",
+                       help="dask: reuse the partitions an interrupted run with the same -o left in OUT.parts/")
+    if "--on-error" not in extract._option_string_actions:  # the local engine's branch may define it first: the same option
+        group.add_argument("--on-error", choices=("fail", "skip"), default="fail",
+                           help="a document that raises: fail (default; nothing written) or skip it (ids and errors on "
+                                "stderr and in OUT.errors.jsonl)")
+
+
+def add_facts_command(commands) -> None:
+    facts = commands.add_parser("facts", help="the facts table of record files (shards of one corpus, runs of several days)")
+    facts.add_argument("records", nargs="+", metavar="RECORDS", help="JSONL records written by extract")
+    facts.add_argument("-o", "--output", help="JSONL file to write (atomically); stdout when absent")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,6 +196,10 @@ def show_progress(args: argparse.Namespace, expected: int) -> bool:
 
 def run_extract(args: argparse.Namespace) -> int:
     expected = check_extract_args(args)  # bad paths, rows, options fail before the slow model load
+    if args.engine == "dask":
+        return run_extract_dask(args, progress=show_progress(args, expected))
+    if args.scheduler or args.workers or args.resume:
+        raise InputError("--scheduler, --workers and --resume need --engine dask")
     from .engines.extractor import Extractor  # heavy import, once the arguments are known to be sane
 
     skipped = Skipped(fail=args.on_error == "fail")
@@ -186,6 +214,35 @@ def run_extract(args: argparse.Namespace) -> int:
     if skipped.rows:
         print(f"{len(skipped.rows)} document(s) skipped" + (f"; listed in {sidecar}" if sidecar else ""),
               file=sys.stderr)
+    return 0
+
+
+def run_extract_dask(args: argparse.Namespace, progress: bool) -> int:
+    if args.scheduler and args.workers:
+        raise InputError("--scheduler or --workers, not both: a scheduler's cluster has its own workers")
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    if (args.resume or args.facts) and not args.output:
+        raise InputError("--resume and --facts with --engine dask need -o")
+    from .engines import cluster
+
+    options = {"scheduler": args.scheduler, "workers": args.workers, "on_error": args.on_error,
+               "batch_size": args.batch_size}
+    # stdout gets records as they come; -o gets nothing, its finished partitions are kept for --resume
+    kept = f"; nothing written; finished partitions kept in {args.output}.parts (rerun with --resume)" if args.output else ""
+    try:
+        if args.output:
+            cluster.extract_to(args.inputs, args.output, facts=args.facts, resume=args.resume, progress=progress, **options)
+        else:
+            cluster.write_stream(args.inputs, sys.stdout, **options)
+    except cluster.DocumentError as err:
+        print(f"error: {err}{kept}", file=sys.stderr)
+        return 1
+    except InputError:
+        raise
+    except Exception as err:  # noqa: BLE001  (a worker died too often, a task kept failing: one line, no traceback)
+        print(f"error: the Dask run failed ({type(err).__name__}: {' '.join(str(err).split())}){kept}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -245,6 +302,17 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_facts(args: argparse.Namespace) -> int:
+    from .records.shards import facts_of_files
+
+    _require_paths(*args.records)
+    check_output(args.output, inputs=args.records)  # not an input, not a directory or device (issue 16)
+    facts = facts_of_files(args.records)
+    with (atomic_writer(args.output) if args.output else nullcontext(sys.stdout)) as out:
+        out.writelines(dump_jsonl_line(fact) for fact in facts)
+    return 0
+
+
 def _require_paths(*paths: str) -> None:
     from pathlib import Path
 
@@ -253,7 +321,7 @@ def _require_paths(*paths: str) -> None:
             raise InputError(f"{path}: no such file or directory")
 
 
-COMMANDS = {"extract": run_extract, "score": run_score, "report": run_report}
+COMMANDS = {"extract": run_extract, "score": run_score, "report": run_report, "facts": run_facts}
 
 
 # -- the library side: --version, export, import (issue 14) ----------------------------------------------------

@@ -163,11 +163,11 @@ def _documents(inputs: Iterable[str], *, read_text: bool = True, skip: OnBad = N
             streams = [(path, display_path(path)) for path in files]
         for path, source in streams:
             if path is None:
-                documents = _read_stream(sys.stdin.buffer, source)
+                documents = _stream_items(sys.stdin.buffer, source)
             elif path.suffix == ".jsonl":
-                documents = _read_jsonl_file(path, source)
+                documents = _jsonl_file_items(path, source)
             else:
-                documents = [_read_text_file(path, source, read_text)]
+                documents = [_text_file_item(path, source, read_text)]
             for raw in documents:
                 if isinstance(raw, RawDocument) and raw.id in seen:
                     raw = BadDocument(raw.id, f"{raw.source}{raw.line}: duplicate id {raw.id!r} "
@@ -181,7 +181,7 @@ def _documents(inputs: Iterable[str], *, read_text: bool = True, skip: OnBad = N
                 yield raw
 
 
-def _read_text_file(path: Path, source: str, read_text: bool = True) -> RawDocument | BadDocument:
+def _text_file_item(path: Path, source: str, read_text: bool = True) -> RawDocument | BadDocument:
     """The document of a .txt file, or the BadDocument saying why it cannot be read."""
     doc_id = printable(path.stem)
     if not read_text:
@@ -193,16 +193,16 @@ def _read_text_file(path: Path, source: str, read_text: bool = True) -> RawDocum
     return RawDocument(id=doc_id, source=source, text=decode(data))
 
 
-def _read_jsonl_file(path: Path, source: str) -> Iterator[RawDocument | BadDocument]:
+def _jsonl_file_items(path: Path, source: str) -> Iterator[RawDocument | BadDocument]:
     try:
         stream = path.open("rb")
     except OSError as err:
         raise InputError(f"{source}: cannot read ({err.strerror})") from None
     with stream:
-        yield from _read_jsonl(stream, source)
+        yield from _jsonl_items(stream, source)
 
 
-def _read_stream(stream: IO[bytes], source: str) -> Iterator[RawDocument | BadDocument]:
+def _stream_items(stream: IO[bytes], source: str) -> Iterator[RawDocument | BadDocument]:
     """stdin holds either JSONL rows (first non-blank character "{"), streamed, or one plain text."""
     head: list[bytes] = []
     for line in stream:
@@ -210,7 +210,7 @@ def _read_stream(stream: IO[bytes], source: str) -> Iterator[RawDocument | BadDo
         if line.strip():
             break
     if b"".join(head).lstrip().startswith(b"{"):
-        yield from _read_jsonl(_chain(head, stream), source)
+        yield from _jsonl_items(_chain(head, stream), source)
     else:
         yield RawDocument(id="stdin", source=source, text=decode(b"".join(head) + stream.read()))
 
@@ -220,15 +220,37 @@ def _chain(first: list[bytes], rest: Iterable[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _read_jsonl(lines: Iterable[bytes], source: str) -> Iterator[RawDocument | BadDocument]:
+def _jsonl_items(lines: Iterable[bytes], source: str, first_line: int = 1) -> Iterator[RawDocument | BadDocument]:
     """Each row's document, or the BadDocument saying what is wrong with it (yielded, not raised: the
-    rows after it can still be read)."""
-    for number, line in enumerate(lines, 1):
+    rows after it can still be read). `first_line`: the number of the first of `lines` in the file."""
+    for number, line in enumerate(lines, first_line):
         if line.strip():
             try:
                 yield _read_row(line, source, number)
             except BadDocument as bad:
                 yield bad
+
+
+# The readers engines/cluster.py uses: the same reading, a bad document raised (BadDocument, an InputError).
+
+def _raising(items: Iterable[RawDocument | BadDocument]) -> Iterator[RawDocument]:
+    for item in items:
+        if isinstance(item, BadDocument):
+            raise item
+        yield item
+
+
+def _read_jsonl(lines: Iterable[bytes], source: str, first_line: int = 1) -> Iterator[RawDocument]:
+    """`first_line`: the number of the first of `lines` in the file (a slice of it: engines/cluster.py)."""
+    return _raising(_jsonl_items(lines, source, first_line))
+
+
+def _read_stream(stream: IO[bytes], source: str) -> Iterator[RawDocument]:
+    return _raising(_stream_items(stream, source))
+
+
+def _read_text_file(path: Path, source: str | None = None) -> RawDocument:
+    return next(_raising([_text_file_item(path, source or display_path(path))]))
 
 
 def _read_row(line: bytes, source: str, number: int) -> RawDocument:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -143,6 +144,15 @@ class NameFixer(SavesDataFiles):
         return bool(self._is_word and self._is_word(word))
 
     # -- component ----------------------------------------------------------------------------
+    @contextmanager
+    def memory_zone(self, mem=None):
+        """spaCy's hook for `nlp.memory_zone()`: the cached phrase Docs made inside the zone point into
+        memory it frees at the end, so they are dropped with it."""
+        try:
+            yield
+        finally:
+            self._phrase.cache_clear()
+
     def __call__(self, doc: Doc) -> Doc:
         others = [e for e in doc.ents if e.label_ not in NAME_LABELS]
         mentions = [m for e in doc.ents if e.label_ in NAME_LABELS for m in self._clean(doc, e)]
