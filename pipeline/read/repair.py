@@ -126,7 +126,25 @@ def fix_text(text: str) -> tuple[str, dict[str, int]]:
 
     >>> fix_text("x &lt;b&gt; \\x07 y")
     ('x <b>  y', {'html_entity': 2, 'control_char': 1})
+
+    Run again until nothing changes (at most FIX_ROUNDS times), so that repairing twice changes nothing: one
+    fix can reveal another ("á\\x80\\x80": the C1 controls read as "€€" make the mojibake of "က").
     """
+    counts: dict[str, int] = {}
+    for _ in range(FIX_ROUNDS):
+        fixed, found = _fix_text_once(text)
+        if fixed == text:
+            break
+        text = fixed
+        for kind, count in found.items():
+            counts[kind] = counts.get(kind, 0) + count
+    return text, counts
+
+
+FIX_ROUNDS = 3
+
+
+def _fix_text_once(text: str) -> tuple[str, dict[str, int]]:
     before = _count_mojibake(text)
     if before == 0 and not _ftfy_may_change(text):
         return text, {}
