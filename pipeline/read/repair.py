@@ -288,16 +288,25 @@ def repair(text: str, is_word: Callable[[str], bool] | None = None) -> tuple[str
     ('Le « Plan » d’Airbus', [])
     """
     repairs: Repairs = []
+    # NFC before the other fixes too: a decomposed letter ("a" + U+0301) can hide the mojibake it is part of,
+    # which would then only show, and be fixed, on a second repair.
+    text, nfc = _nfc(text)
     text, counts = fix_text(text)
     for kind, count in counts.items():
         _note(repairs, kind, count)
     text, count = restore_elisions(text, is_word)
     _note(repairs, "elision", count)
-    normalised = unicodedata.normalize("NFC", text)
-    if normalised != text:
-        _note(repairs, "unicode_nfc", sum(1 for a, b in zip(text, normalised) if a != b) or 1)
-        text = normalised
+    text, more = _nfc(text)
+    _note(repairs, "unicode_nfc", nfc + more)
     return text, repairs
+
+
+def _nfc(text: str) -> tuple[str, int]:
+    """The text in NFC, and how many characters that changed (at least 1 when it changed anything)."""
+    normalised = unicodedata.normalize("NFC", text)
+    if normalised == text:
+        return text, 0
+    return normalised, sum(1 for a, b in zip(text, normalised) if a != b) or 1
 
 
 def _note(repairs: Repairs, kind: str, count: int) -> None:
