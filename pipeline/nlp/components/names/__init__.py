@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -42,7 +42,7 @@ CAPS_LINE_START = re.compile(r"^[ \t]*([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]{2,}(?
 # "Inde : …", "Côte d'Ivoire : …": a place opening a heading before a colon.
 PLACE_HEADING = re.compile(r"^[ \t]*([A-ZÀ-Þ][\w'’-]+(?: [\w'’-]+){0,2})[ \t]+:", re.M)
 # "easyJet", "iPhone", "eBay": lower-case letters, then a capital followed by a lower-case letter.
-INNER_CAPITAL = re.compile(r"^[a-zà-ÿ]{1,6}[A-ZÀ-Þ][a-zà-ÿ]+[A-Za-z0-9]*$")
+INNER_CAPITAL = re.compile(r"(?<![\w@/.:#-])[a-zà-ÿ]{1,6}[A-ZÀ-Þ][a-zà-ÿ]+[A-Za-z0-9]*(?![\w@/:-]|\.\w)")
 # A product's model code: "A320", "XC90", "737" after a maker's name.
 MODEL_CODE = re.compile(r"^(?:[A-Z]{1,3}-?\d{2,4}[a-z]{0,3}|\d{3})$")
 # A product's version: "Turbo Drift 3", "Vantor 2.5" (not a year).
@@ -97,6 +97,7 @@ class NameFixer:
         self.shape_rules = frozenset({"first-name", data.get("company_suffix_cue", {}).get("id", "org-company-suffix"), "org-institution-of", "org-institution-head",
                                       "misc-programme-word", "misc-model-code", "misc-version", "misc-maker-product", "lexicon-product-prefix", "misc-quoted"})
         self.product_suffixes = frozenset(data.get("product_suffixes", []))
+        self.product_tails = self.product_suffixes | frozenset(data.get("product_tails", []))
         self.place_heads = tuple(data.get("place_heads", []))
         self.region_tails = frozenset(data.get("region_tails", [])) | frozenset(data.get("region_adjectives", []))
         self.known: dict[str, tuple[str, str]] = {}  # surface form → (label, canonical)
@@ -114,7 +115,13 @@ class NameFixer:
         # the last word of each gap cue's phrases: with no gap filled ("le fonds X") the cue is specific
         self.cue_heads = {f"{cue['id']}:before": frozenset(nlp.make_doc(p)[-1].lower_ for p in _apostrophe_variants(
             cue.get("before", []) + cue.get("nouns", []))) for cue in data.get("cues", []) if cue.get("gap")}
-        self.confirming_cues = frozenset(cue["id"] for cue in data.get("cues", []) if cue.get("if_model"))
+        place_cue = data.get("place_cue", {})
+        self.place_cue = (place_cue.get("id", "loc-place-preposition"), place_cue.get("weight", CUE))
+        self.place_cue_words = frozenset(tuple(t.lower_ for t in nlp.make_doc(phrase))
+                                         for phrase in _apostrophe_variants(data.get("place_cue_words", [])))
+        self.place_cue_reach = max((len(words) for words in self.place_cue_words), default=0)
+        self.confirming_cues = frozenset(cue["id"] for cue in data.get("cues", []) if cue.get("if_model")) | {
+            self.place_cue[0]}
         self.cue_if_model = {f"{cue['id']}:{side}": frozenset(cue["if_model"]) for cue in data.get("cues", [])
                              for side in ("before", "after") if cue.get("if_model")}
         self._add_nationality_cue(data)
@@ -124,6 +131,7 @@ class NameFixer:
         self.suffixes = frozenset(data.get("company_suffixes", []))
         self.joiners = frozenset(data.get("company_joiners", []))
         self.heads = frozenset(data.get("institution_heads", []))
+        self.head_hashes = numpy.array(sorted({nlp.vocab.strings.add(h) for h in self.heads}), dtype="uint64")
         self.region_adjectives = frozenset(data.get("region_adjectives", []))
         self.rubrics = frozenset(data.get("dateline_rubrics", []))
         self.suffix_rule = data.get("company_suffix_cue", {}).get("id", "org-company-suffix")
@@ -148,8 +156,8 @@ class NameFixer:
                 filler[0]["LOWER"] = {"NOT_IN": _apostrophe_variants(cue["gap_not"])}
             for side in ("before", "after"):
                 patterns = []
-                for phrase in _apostrophe_variants(cue.get(side, [])):  # "l'affaire" and "l’affaire"
-                    words = [{"LOWER": t.lower_} for t in nlp.make_doc(phrase)]
+                phrases = [[t.lower_ for t in nlp.make_doc(p)] for p in _apostrophe_variants(cue.get(side, []))]
+                for words in _grouped_by_prefix(phrases):  # "l'affaire" and "l’affaire"; one pattern a prefix
                     patterns.append(words + filler + [name_token] if side == "before" else [name_token] + words)
                 word_token = {"TEXT": {"REGEX": r"^[A-ZÀ-Ý]"}}  # "218 MDT (114 M€)" is an amount
                 for tokens in cue.get(f"{side}_tokens", []):  # spaCy token patterns: "X (20 M€)"
@@ -188,8 +196,9 @@ class NameFixer:
 
     # -- component ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        others = [e for e in doc.ents if e.label_ not in NAME_LABELS]
-        mentions = [m for e in doc.ents if e.label_ in NAME_LABELS for m in self._clean(doc, e)]
+        ents = doc.ents
+        others = [e for e in ents if e.label_ not in NAME_LABELS]
+        mentions = [m for e in ents if e.label_ in NAME_LABELS for m in self._clean(doc, e)]
         mentions = _without_overlaps([part for m in mentions for part in _split_coordination(doc, m)])
         mentions = self._add_lexicon(doc, mentions, others)
         mentions = self._add_dateline(doc, mentions, others)
@@ -199,6 +208,7 @@ class NameFixer:
         mentions = self._drop_capitalised_words(doc, mentions)
         mentions = self._fix_boundaries(doc, mentions, others)
         self._apply_cues(doc, mentions, others)
+        self._apply_place_cues(doc, mentions)
         self._apply_name_shape(doc, mentions)
         self._apply_neighbours(doc, mentions)
         mentions = self._propagate(doc, mentions, others)
@@ -207,12 +217,8 @@ class NameFixer:
         spans = [(Span(doc, m.start, m.end, label=m.label), m.rule) for m in mentions]
         spans = [(s, rule) for s, rule in spans if s.text in self.known or self._looks_like_name(s)]
         for span, rule in spans:
-            span._.fr_finance_rule = rule or None
+            span._.fr_finance_rule = rule or None  # kept by the doc for the same start, end and label
         doc.ents = sorted(others + [s for s, _ in spans], key=lambda s: s.start)
-        rules = {(s.start, s.end): rule for s, rule in spans}
-        for ent in doc.ents:
-            if (ent.start, ent.end) in rules:
-                ent._.fr_finance_rule = rules[(ent.start, ent.end)] or None
         self._set_canonical(doc, short_forms)
         return doc
 
@@ -240,6 +246,8 @@ class NameFixer:
         if end - start == 1 and doc[start].text in self.heads and end < ent.end \
                 and doc[end].lower_ in {"de", "du", "des", "d'", "d’"}:
             end = ent.end  # "Caisse de dépôt": an institution's head keeps its lower-case complement
+        while end - start >= 2 and doc[start].text in self.titles:
+            start += 1  # "M. Nadella" → "Nadella": the title stays out and counts as person evidence
         if end - start >= 2 and doc[start].lower_ in ARTICLES and (self.gazetteer.kind(doc[start + 1:end].text)
                                                                   or doc[start + 1:end].text in self.known):
             start += 1  # "La France", "Le Maroc" opening a sentence ("La Maison Simons" keeps its article)
@@ -372,12 +380,13 @@ class NameFixer:
         matches = [(m.start(1), m.end(1), m.group(1), False) for m in DATELINE.finditer(doc.text)]
         matches += [(m.start(1), m.end(1), m.group(1), True) for m in CAPS_LINE_START.finditer(doc.text)]
         matches += [(m.start(1), m.end(1), m.group(1), True) for m in PLACE_HEADING.finditer(doc.text)]
+        occupied = _occupied(others) if matches else set()
         for start, end, text, needs_gazetteer in matches:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or text in self.rubrics or (needs_gazetteer and not self.gazetteer.kind(text)):
                 continue
             taken = [m for m in mentions + found if _overlap((span.start, span.end), (m.start, m.end))]
-            if _occupied(others) & set(range(span.start, span.end)):
+            if occupied & set(range(span.start, span.end)):
                 continue
             for m in taken:  # the model's ORG or MISC on a dateline: the place wins
                 if (m.start, m.end) == (span.start, span.end):
@@ -393,7 +402,8 @@ class NameFixer:
         it is the same institution. The model often sees only the head, or nothing."""
         taken = _occupied(others)
         found: list[Mention] = []
-        for token in doc:
+        for index in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), self.head_hashes)).tolist():
+            token = doc[index]
             if token.text not in self.heads or token.i in taken or _starts_clause(doc, token.i) \
                     or _is_capitalised(doc[token.i - 1]) or token.i + 1 >= len(doc) \
                     or not (doc[token.i + 1].pos_ == "ADJ" or doc[token.i + 1].lower_ in {"de", "du", "des", "d'", "d’"}):
@@ -431,9 +441,15 @@ class NameFixer:
 
     def _add_inner_capitals(self, doc: Doc, mentions: list[Mention], others: list[Span]) -> list[Mention]:
         """"easyJet", "eBay": a word with a capital after a lower-case start is a name the model misses."""
+        found = []
+        for match in INNER_CAPITAL.finditer(doc.text):  # on the text: a regex per token costs more
+            span = doc.char_span(match.start(), match.end())
+            if span is not None and len(span) == 1:
+                found.append(Mention(span.start, span.end, "ORG", Counter(), model=""))
+        if not found:
+            return mentions
         covered = _occupied(others) | {i for m in mentions for i in range(m.start, m.end)}
-        found = [Mention(t.i, t.i + 1, "ORG", Counter(), model="") for t in doc
-                 if INNER_CAPITAL.match(t.text) and t.i not in covered and not t.like_url and not t.like_email]
+        found = [m for m in found if m.start not in covered]
         return sorted(mentions + found, key=lambda m: m.start) if found else mentions
 
     def _fix_boundaries(self, doc: Doc, mentions: list[Mention], others: list[Span]) -> list[Mention]:
@@ -465,6 +481,8 @@ class NameFixer:
                     m.end += 2
                 elif token.text in self.region_adjectives and m.model == "LOC":
                     m.end += 1
+                elif token.text in self.product_tails and m.model == "MISC" and doc[m.end - 1].whitespace_:
+                    m.end += 1  # "Clean Air" + "Act", "Constitutional" + "AI": the model left the last word out
                 else:
                     break
         return [m for m in merged if m.end > m.start]
@@ -491,6 +509,9 @@ class NameFixer:
     def _joinable(self, doc: Doc, left: Mention, right: Mention) -> bool:
         if doc[left.start:left.end].text in self.known or doc[right.start:right.end].text in self.known:
             return False  # two known names side by side: "investissement Amazon Anthropic"
+        if doc[right.start:right.end].text.isupper() and self.gazetteer.kind(doc[left.start:left.end].text) in (
+                gazetteer.COUNTRY, gazetteer.CITY, gazetteer.REGION):
+            return False  # "le fonds souverain d'Oman OSIF": a place, then the fund's acronym
         gap = doc[left.end:right.start]
         if len(gap) == 0:
             return doc[left.end - 1].whitespace_ == " "  # the parser may start a sentence inside a name
@@ -505,6 +526,16 @@ class NameFixer:
     @staticmethod
     def _inside_any(mentions: list[Mention], index: int) -> bool:
         return any(m.start <= index < m.end for m in mentions)
+
+    def _apply_place_cues(self, doc: Doc, mentions: list[Mention]) -> None:
+        """"à Nantes", "l'aéroport de X": a place word just before a name the model calls a place confirms it."""
+        rule, weight = self.place_cue
+        for m in mentions:
+            if m.model != "LOC":
+                continue
+            before = [t.lower_ for t in doc[max(0, m.start - self.place_cue_reach):m.start]]
+            if any(tuple(before[-n:]) in self.place_cue_words for n in range(1, len(before) + 1)):
+                m.votes[("LOC", rule)] += weight
 
     def _apply_name_shape(self, doc: Doc, mentions: list[Mention]) -> None:
         """Evidence in the name itself: a company suffix or an institution's head makes an
@@ -750,6 +781,9 @@ class NameFixer:
                 and not (model["PER"] or model["ORG"]) \
                 and not any(rule.startswith(("gazetteer", "place", "dateline")) for _, rule in votes):
             return "", ""  # "Solutions", "Patrimoine": a common word with little to make it a name
+        if not by_label and total and model["MISC"] == total and text.isupper() and text.isalpha() and len(text) <= 6:
+            allowed.add("MISC")  # "le protocole MCP": an acronym the model alone calls a product is a standard
+            by_label[("MISC")] += 0
         for label in allowed:
             scores[label] += by_label[label]
         label = max(sorted(allowed), key=lambda name: scores[name])
@@ -806,6 +840,29 @@ class NameFixer:
 
 
 # -- helpers (pure) --------------------------------------------------------------------------
+def _grouped_by_prefix(phrases: list[list[str]]) -> list[list[dict]]:
+    """Token patterns for lower-case phrases, those that differ only in their last word sharing one
+    pattern ("a levé", "a signé" → [a, {levé, signé}]): the Matcher's cost grows with its patterns.
+
+    >>> _grouped_by_prefix([["a", "levé"], ["a", "signé"], ["lève"], ["pdg", "de"], ["patron", "de"]])
+    [[{'LOWER': {'IN': ['lève']}}], [{'LOWER': 'a'}, {'LOWER': {'IN': ['levé', 'signé']}}], [{'LOWER': {'IN': ['patron', 'pdg']}}, {'LOWER': {'IN': ['de']}}]]
+    """
+    groups: dict[tuple, list[str]] = {}
+    for words in phrases:
+        last = groups.setdefault(tuple(words[:-1]), [])
+        if words[-1] not in last:
+            last.append(words[-1])
+    # then phrases that differ only in their first word ("PDG de", "patron de" → [{PDG, patron}, de])
+    patterns = [[{"LOWER": {"IN": sorted(groups.pop(()))}}]] if () in groups else []
+    firsts: dict[tuple, list[str]] = {}
+    for prefix, last in groups.items():
+        firsts.setdefault((prefix[1:], tuple(sorted(last))), []).append(prefix[0])
+    for (middle, last), heads in firsts.items():
+        first = {"LOWER": heads[0]} if len(heads) == 1 else {"LOWER": {"IN": sorted(heads)}}
+        patterns.append([first] + [{"LOWER": w} for w in middle] + [{"LOWER": {"IN": list(last)}}])
+    return patterns
+
+
 def _apostrophe_variants(phrases: list[str]) -> list[str]:
     """Each phrase as written and with the other apostrophe (French text uses both ' and ’)."""
     out = []
