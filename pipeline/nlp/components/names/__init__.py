@@ -33,6 +33,8 @@ NAME_LABELS = ("PER", "ORG", "LOC", "MISC")
 ELIDED_ARTICLES = {f"{letter}{mark}" for letter in ("l", "d", "n", "s", "qu", "L", "D", "N", "S", "Qu") for mark in "'’"}
 ARTICLES = {"le", "la", "les", "l'", "l’", "un", "une", "du", "des", "au", "aux"}
 PLACE_PREPOSITIONS = {"à", "en", "au", "aux"}
+# French grammar, not lexicon: the prepositions that join a name's head to its complement ("Bourse de Tokyo").
+OF_WORDS = frozenset({"de", "du", "des", "d'", "d’"})
 AMOUNT_WORDS = {"million", "millions", "milliard", "milliards", "md", "mds", "mdr", "m", "k", "%", "€", "$", "£", "¥",
                 "euros", "dollars", "livres", "francs", "yens", "yuans", "ans", "mois", "jours", "pour", "sur"}
 # A dateline: an all-caps place at the start of a line, an optional "(Agence)", then a dash.
@@ -49,7 +51,6 @@ MODEL_CODE = re.compile(r"^(?:[A-Z]{1,3}-?\d{2,4}[a-z]{0,3}|\d{3})$")
 VERSION_NUMBER = re.compile(r"^\d{1,2}(?:[.,]\d{1,2})?$")
 # "218 MDT", "40 MUSD": a figure and a currency code, an amount the model took for a name.
 AMOUNT_WITH_CODE = re.compile(r"^\d[\d\s.,]*\s?[A-Z$€£]{1,5}$")
-INSTITUTION_REACH = 8  # the most words an institution's name runs after its head
 VERSION = re.compile(r"^(?:\d+(?:[.,]\d+)*[a-z]?|[IVX]+|Turbo|Pro|Max|Mini|Ultra|Plus|Flash)$")
 DETERMINERS = ["le", "la", "les", "l'", "l’", "un", "une", "du", "des", "au", "aux", "son", "sa", "ses", "leur",
                "leurs", "ce", "cet", "cette", "notre"]
@@ -74,23 +75,25 @@ class Mention:
 @Language.factory(
     "fr_finance_names_v1",
     default_config={"lexicon": "names.yaml", "first_names": "first_names.txt", "city_min_population": 15000,
-                    "alternate_name_min_population": 100000},
+                    "alternate_name_min_population": 100000, "institution_reach": 8},
 )
 def make_name_fixer(nlp: Language, name: str, lexicon: str, first_names: str, city_min_population: int,
-                    alternate_name_min_population: int) -> "NameFixer":
+                    alternate_name_min_population: int, institution_reach: int) -> "NameFixer":
     return NameFixer(nlp, name, lexicon=lexicon, first_names=first_names, city_min_population=city_min_population,
-                     alternate_name_min_population=alternate_name_min_population)
+                     alternate_name_min_population=alternate_name_min_population,
+                     institution_reach=institution_reach)
 
 
 class NameFixer:
     def __init__(self, nlp: Language, name: str = "fr_finance.names", *, lexicon: str = "names.yaml",
                  first_names: str = "first_names.txt", city_min_population: int = 15000,
-                 alternate_name_min_population: int = 100000):
+                 alternate_name_min_population: int = 100000, institution_reach: int = 8):
         register_extensions()
         self.name = name
         self.nlp = nlp
         data = lexicons.load(lexicon)
         self.gazetteer = gazetteer.load(city_min_population, alternate_name_min_population)
+        self.institution_reach = institution_reach  # the most words an institution's name runs after its head
         self.extra_places = {p: gazetteer.REGION for p in data.get("places_missing_from_gazetteers", [])}
         self.metonyms = {k: v for k, v in data.get("place_metonyms", {}).items()}
         self.demonyms = _demonyms(data)
@@ -244,7 +247,7 @@ class NameFixer:
         if start >= end:
             return []
         if end - start == 1 and doc[start].text in self.heads and end < ent.end \
-                and doc[end].lower_ in {"de", "du", "des", "d'", "d’"}:
+                and doc[end].lower_ in OF_WORDS:
             end = ent.end  # "Caisse de dépôt": an institution's head keeps its lower-case complement
         while end - start >= 2 and doc[start].text in self.titles:
             start += 1  # "M. Nadella" → "Nadella": the title stays out and counts as person evidence
@@ -406,11 +409,11 @@ class NameFixer:
             token = doc[index]
             if token.text not in self.heads or token.i in taken or _starts_clause(doc, token.i) \
                     or _is_capitalised(doc[token.i - 1]) or token.i + 1 >= len(doc) \
-                    or not (doc[token.i + 1].pos_ == "ADJ" or doc[token.i + 1].lower_ in {"de", "du", "des", "d'", "d’"}):
+                    or not (doc[token.i + 1].pos_ == "ADJ" or doc[token.i + 1].lower_ in OF_WORDS):
                 continue  # the head opens the name ("British Business Bank le solde" is no institution)
             end = token.i + 1
             last_content = None
-            while end < len(doc) and end - token.i <= INSTITUTION_REACH and end not in taken:
+            while end < len(doc) and end - token.i <= self.institution_reach and end not in taken:
                 word = doc[end]
                 if not word.is_lower or word.pos_ not in ("ADJ", "NOUN", "ADP", "DET") or "\n" in word.whitespace_:
                     break
@@ -418,7 +421,7 @@ class NameFixer:
                     last_content = end + 1
                 end += 1
             if last_content is None or (end < len(doc) and _is_capitalised(doc[end])
-                                        and doc[end - 1].lower_ in {"de", "du", "des", "d'", "d’"}):
+                                        and doc[end - 1].lower_ in OF_WORDS):
                 continue  # "Banque de développement du Canada": _fix_boundaries joins the head and the name
             end = last_content
             acronym = None
@@ -520,7 +523,7 @@ class NameFixer:
         # "Caisse de dépôt et placement du" + "Québec": an institution's head, a few lower-case words
         # and a final de/du/des before the proper noun.
         return (doc[left.start].text in self.heads and len(gap) <= 5
-                and gap[-1].lower_ in {"de", "du", "des", "d'", "d’"}
+                and gap[-1].lower_ in OF_WORDS
                 and all(t.is_lower and t.pos_ not in ("VERB", "AUX") for t in gap))
 
     @staticmethod
@@ -545,7 +548,7 @@ class NameFixer:
             last = tokens[-1].text
             if len(tokens) >= 2 and (last in self.suffixes or (last in self.joiners and tokens[-2].text == "&")):
                 m.votes[("ORG", self.suffix_rule)] += NAME_SHAPE
-            elif len(tokens) >= 3 and tokens[0].text in self.heads and any(t.lower_ in {"de", "du", "des", "d'", "d’"}
+            elif len(tokens) >= 3 and tokens[0].text in self.heads and any(t.lower_ in OF_WORDS
                                                                       for t in tokens[1:]):
                 m.votes[("ORG", "org-institution-of")] += NAME_SHAPE  # "Bourse de Tokyo", "Université de Lyon"
             elif len(tokens) >= 2 and tokens[0].text in self.heads and m.model != "LOC":
