@@ -46,7 +46,7 @@ report: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
-# Throughput and memory figures (~17 min on 2 cores): prints them, writes outputs/bench.json.
+# Throughput and memory figures (~25 min on 2 cores, Dask lines included): prints them, writes outputs/bench.json.
 bench: $(STAMP)
 	$(PY) -m fr_finance.bench
 

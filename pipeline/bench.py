@@ -5,7 +5,9 @@ that peak memories do not mix:
 - the bare `fr_core_news_md` model (`nlp.pipe`) and the full extraction (what `extract` does: repair,
   model, our components, JSONL writing), with 1 and 2 processes: tokens/s, peak RSS;
 - `extract` on a corpus 10x larger against 1x: peak RSS (input and output are streamed);
-- `extract` on one short text, wall time including the model load.
+- `extract` on one short text, wall time including the model load;
+- `extract --engine dask` on a LocalCluster of 1 and 2 workers (one thread each) against one process,
+  on the 1x corpus and, with 2 workers, the large one: speed-up and peak RSS per worker.
 Figures go to stdout and outputs/bench.json. Timings exclude the model load except the last one.
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ SEEDS = PROJECT_ROOT / "seeds"
 WORK_DIR = PROJECT_ROOT / "outputs" / "bench"
 RESULT = PROJECT_ROOT / "outputs" / "bench.json"
 MIN_TOKENS = 200_000
+QUICK_TOKENS, QUICK_SCALE = 20_000, 3  # --quick
 BATCH_SIZE = 32  # the CLI default
 SHORT_TEXT = "Le 3 mars 2025, la start-up parisienne Mistral AI a levé 600 millions d'euros auprès de Nvidia.\n"
 
@@ -116,6 +119,8 @@ def write_corpus(path: Path, min_tokens: int, seed: int = 0) -> Path:
 
 def run_child(kind: str, corpus: Path, n_process: int, batch_size: int, output: Path) -> dict:
     """Load, warm up on one short text, then time the whole corpus (load excluded)."""
+    if kind == "dask":
+        return run_dask_child(corpus, n_process, batch_size, output)
     if kind == "bare":
         import spacy
 
@@ -126,8 +131,8 @@ def run_child(kind: str, corpus: Path, n_process: int, batch_size: int, output: 
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
     else:  # what `extract` does: read, repair, full pipeline, JSONL writing
         from .cli import write_records
-        from .extractor import Extractor
-        from .io import RawDocument, read_inputs
+        from .engines.extractor import Extractor
+        from .read.io import RawDocument, read_inputs
 
         extractor = Extractor()
         list(extractor.records([RawDocument("warm-up", "-", SHORT_TEXT)]))
@@ -136,6 +141,43 @@ def run_child(kind: str, corpus: Path, n_process: int, batch_size: int, output: 
                       str(output))
         tokens = None
     return {"seconds": time.perf_counter() - start, "cpu_seconds": cpu_time() - cpu, "tokens": tokens}
+
+
+def run_dask_child(corpus: Path, workers: int, batch_size: int, output: Path) -> dict:
+    """`extract --engine dask` on a LocalCluster of `workers` processes, timed once the workers have
+    loaded the pipeline and extracted one short text; CPU time of this process and of the workers."""
+    import logging
+
+    import psutil
+    from distributed import Client, LocalCluster
+
+    from .engines import cluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as local, Client(local) as client:
+        warm_up = output.with_name(output.stem + "-warm-up.jsonl")
+        write_text_atomic(warm_up.with_suffix(".txt"), SHORT_TEXT)
+        for _ in range(workers):  # one partition, so once per worker
+            cluster.extract_to([str(warm_up.with_suffix(".txt"))], warm_up, client=client, batch_size=batch_size)
+        processes = [psutil.Process(), *psutil.Process().children(recursive=True)]
+        start, cpu = time.perf_counter(), _cpu_seconds(processes)
+        figures = cluster.extract_to([str(corpus)], output, client=client, batch_size=batch_size)
+        seconds, cpu_seconds = time.perf_counter() - start, _cpu_seconds(processes) - cpu
+    warm_up.unlink(missing_ok=True)
+    warm_up.with_suffix(".txt").unlink(missing_ok=True)
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "tokens": None, "partitions": figures["partitions"],
+            "worker_peak_rss_mb": sorted(figures["peak_rss_mb"].values())}
+
+
+def _cpu_seconds(processes: list) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except Exception:  # noqa: BLE001  (psutil.NoSuchProcess: a worker that ended)
+            continue
+        total += times.user + times.system
+    return total
 
 
 def cpu_time() -> float:
@@ -206,15 +248,36 @@ def run(tokens: int, scale: int, seed: int, repeat_short: int) -> dict:
         "growth": _ratio(large_run["peak_rss_mb"], runs["full_1"]["peak_rss_mb"]) - 1,
     }
     result["short_text"] = short_text(repeat_short)
+    result["dask"] = dask_figures(corpus, large, scale, counted, runs["full_1"])
     result["targets"] = {
         f"corpus >= {tokens:,} tokens": result["corpus"]["tokens"] >= tokens,
         "full_vs_bare >= 0.9": result["ratios"]["full_vs_bare"] >= 0.9,
         "full_2_vs_full_1 >= 1.6": result["ratios"]["full_2_vs_full_1"] >= 1.6,
         f"memory {scale}x within 10 % of 1x": result["memory"]["growth"] <= 0.10,
         "short extract < 3 s": result["short_text"]["median_seconds"] < 3,
+        "dask 2 workers / 1 process >= 1.6": result["dask"]["speed_up_2"] >= 1.6,
+        f"dask peak RSS per worker {scale}x within 10 % of 1x": result["dask"]["worker_memory_growth"] <= 0.10,
     }
     result["machine"]["load_average_end"] = os.getloadavg()
     return result
+
+
+def dask_figures(corpus: Path, large: Path, scale: int, tokens: int, one_process: dict) -> dict:
+    """`extract --engine dask` with 1 and 2 local workers on the 1x corpus, 2 on the large one."""
+    runs = {}
+    for name, path, workers in (("workers_1", corpus, 1), ("workers_2", corpus, 2), (f"workers_2_{scale}x", large, 2)):
+        runs[name] = measure("dask", path, workers)
+        figures = runs[name]
+        print(f"  dask {name}: {figures}", file=sys.stderr)
+        figures.pop("tokens")
+        figures["tokens_per_s"] = round(tokens * (scale if path == large else 1) / figures["seconds"])
+        figures["cores_used"] = round(figures["cpu_seconds"] / figures["seconds"], 2)
+        figures["seconds"], figures["cpu_seconds"] = round(figures["seconds"], 2), round(figures["cpu_seconds"], 2)
+    small, big = max(runs["workers_2"]["worker_peak_rss_mb"]), max(runs[f"workers_2_{scale}x"]["worker_peak_rss_mb"])
+    return {**runs,
+            "speed_up_1": _ratio(runs["workers_1"]["tokens_per_s"], one_process["tokens_per_s"]),
+            "speed_up_2": _ratio(runs["workers_2"]["tokens_per_s"], one_process["tokens_per_s"]),
+            "worker_memory_growth": _ratio(big, small) - 1}
 
 
 def short_text(repeat: int) -> dict:
@@ -286,9 +349,27 @@ def report(result: dict, scale: int) -> str:
         f"cold cache {short['cold_cache_seconds']:.2f} s; bare model load + 1 doc "
         f"{short['bare_model_load_and_one_doc_seconds']:.2f} s",
         "",
+        f"{'Dask LocalCluster (extract --engine dask)':44} {'tokens/s':>9} {'wall s':>8} {'CPU s':>8} {'cores':>6} "
+        f"{'speed-up':>9} {'peak RSS per worker':>20}",
+        *dask_lines(result["dask"], scale),
+        "(speed-up: against the full extraction in one process above; timed once the workers have loaded the "
+        "pipeline; on a machine whose cores other jobs use, the speed-up says little: see cores)",
+        f"peak RSS per worker, 2 workers on 1x / {scale}x: {result['dask']['worker_memory_growth']:+.1%}",
+        "",
         "targets: " + ", ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in result["targets"].items()),
     ]
     return "\n".join(lines)
+
+
+def dask_lines(dask: dict, scale: int) -> list[str]:
+    lines = []
+    for key, label, speed_up in (("workers_1", "1 worker", dask["speed_up_1"]), ("workers_2", "2 workers", dask["speed_up_2"]),
+                                 (f"workers_2_{scale}x", f"2 workers, {scale}x corpus", None)):
+        r = dask[key]
+        memory = " / ".join(f"{m:.0f}" for m in r["worker_peak_rss_mb"]) + " MB"
+        lines.append(f"{label:44} {r['tokens_per_s']:>9,} {r['seconds']:>8.1f} {r['cpu_seconds']:>8.1f} "
+                     f"{r['cores_used']:>6.2f} {(f'{speed_up:.2f}x' if speed_up else ''):>9} {memory:>20}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -297,8 +378,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=10, help="size of the large corpus, in 1x corpora (default 10)")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the corpus")
     parser.add_argument("--repeat-short", type=int, default=3, help="runs of the short-text timing")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"check that the benchmark runs (a few minutes): --tokens {QUICK_TOKENS:,} --scale {QUICK_SCALE} "
+                             "--repeat-short 1; the figures mean little")
     parser.add_argument("-o", "--output", default=str(RESULT), help="JSON file for the figures")
-    parser.add_argument("--child", choices=("bare", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("bare", "full", "dask"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--n-process", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=argparse.SUPPRESS)
@@ -308,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_child(args.child, Path(args.corpus), args.n_process, args.batch_size,
                                    Path(args.child_output))))
         return 0
+    if args.quick:
+        args.tokens, args.scale, args.repeat_short = QUICK_TOKENS, QUICK_SCALE, 1
     result = run(args.tokens, args.scale, args.seed, args.repeat_short)
     write_text_atomic(args.output, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(report(result, args.scale))

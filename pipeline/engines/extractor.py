@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.load import load_pipeline, pipeline_key
+from ..nlp.repairing import plain_make_doc
 from ..nlp.vocabulary import french_words
 from ..read.io import RawDocument
 from ..read.published import find_published
@@ -45,6 +46,7 @@ class Extractor:
     def __init__(self, nlp: Language | None = None):
         self.nlp = nlp or load_pipeline()
         self.is_word = french_words(self.nlp, cache_key=None if nlp else pipeline_key())
+        self.make_doc = plain_make_doc(self.nlp)  # the text is repaired here, whole, before it is cut
 
     def prepare(self, raw: RawDocument) -> tuple[dict, list[tuple[Doc, int]]]:
         """Repair the text, find `published`, and cut the text into docs ready for the pipeline."""
@@ -53,7 +55,7 @@ class Extractor:
         header = {"id": raw.id, "source": raw.source, "published": published, "text": text, "repairs": repairs}
         docs = []
         for offset, piece in split_text(text, self.nlp.max_length - 1):
-            doc = self.nlp.make_doc(piece)
+            doc = self.make_doc(piece)
             doc._.fr_finance_published = published
             docs.append((doc, offset))
         return header, docs

@@ -15,7 +15,8 @@ from . import cache, french_tokenizer
 
 french_tokenizer.import_french()  # before anything loads spaCy's French data the slow way
 
-from .components import dates, events, money, names  # noqa: E402,F401  (register the factories in config.cfg)
+from . import repairing  # noqa: E402,F401  (registers the tokenizer in config.cfg)
+from .components import context, dates, event_spans, events, money, names  # noqa: E402,F401  (register the factories in config.cfg)
 from .components.spans import register_extensions  # noqa: E402
 
 CONFIG = MODELS_DIR / "config.cfg"
@@ -27,7 +28,8 @@ def load_pipeline(config_path: Path = CONFIG, models_dir: Path = MODELS_DIR) -> 
     """The model's components and ours, as one spaCy pipeline (sourced from fr_core_news_md).
     Kept for the process (the pipeline holds no per-document state) and on disk (nlp/cache.py)."""
     register_extensions()
-    overrides = {"paths.models": str(models_dir)}
+    # config.cfg names files relative to the package's models/ (portable saved configs); another folder is given whole.
+    overrides = {} if Path(models_dir) == MODELS_DIR else {"paths.models": str(models_dir)}
     key = pipeline_key(config_path, models_dir)
     return cache.load_or_assemble(key, lambda: assemble_pipeline(config_path, overrides), overrides)
 

@@ -91,12 +91,12 @@ def read_inputs(inputs: Iterable[str]) -> Iterator[RawDocument]:
                 yield _read_text_file(path)
 
 
-def _read_text_file(path: Path) -> RawDocument:
+def _read_text_file(path: Path, source: str | None = None) -> RawDocument:
     try:
         data = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    return RawDocument(id=path.stem, source=display_path(path), text=decode(data))
+    return RawDocument(id=path.stem, source=source or display_path(path), text=decode(data))
 
 
 def _read_stream(stream: IO[bytes], source: str) -> Iterator[RawDocument]:
@@ -117,9 +117,10 @@ def _chain(first: list[bytes], rest: Iterable[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _read_jsonl(lines: Iterable[bytes], source: str) -> Iterator[RawDocument]:
+def _read_jsonl(lines: Iterable[bytes], source: str, first_line: int = 1) -> Iterator[RawDocument]:
+    """`first_line`: the number of the first of `lines` in the file (a slice of it: engines/cluster.py)."""
     seen: set[str] = set()
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines, first_line):
         if not line.strip():
             continue
         try:
@@ -142,13 +143,13 @@ def _read_jsonl(lines: Iterable[bytes], source: str) -> Iterator[RawDocument]:
 
 
 @contextmanager
-def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
+def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     """Write to a temporary file beside `path`, moved into place only when the block succeeds:
     a failed run never leaves a partial file, and an earlier output survives it."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        "wb" if binary else "w", encoding=None if binary else "utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )
     try:
         with handle:

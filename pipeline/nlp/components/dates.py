@@ -20,6 +20,7 @@ from spacy.util import filter_spans
 
 from .. import lexicons
 from ..normalize.timex import anaphor, clean, to_timex
+from .serialize import SavesDataFiles
 from .spans import overlaps, register_extensions, set_entities
 
 # spaCy refuses "." in factory names (E853), so the house name fr_finance.dates.v1 is spelt with underscores.
@@ -44,7 +45,7 @@ def make_dates(nlp: Language, name: str, *, patterns: str, lexicon: str) -> "Dat
     return DateRecognizer(nlp, name, patterns=patterns, lexicon=lexicon)
 
 
-class DateRecognizer:
+class DateRecognizer(SavesDataFiles):
     """Finds date expressions, normalises them (cached) and writes DATE entities."""
 
     def __init__(self, nlp: Language, name: str = "dates", *, patterns: str, lexicon: str) -> None:

@@ -17,6 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .. import lexicons
+from .serialize import SavesDataFiles
 from .spans import register_extensions
 
 PARTY_LABELS = {"ORG", "PER"}
@@ -72,7 +73,7 @@ def make_event_reader(nlp: Language, name: str, lexicon: str) -> "EventReader":
     return EventReader(nlp, name, lexicon=lexicon)
 
 
-class EventReader:
+class EventReader(SavesDataFiles):
     def __init__(self, nlp: Language, name: str = "fr_finance_events", *, lexicon: str = "events.yaml"):
         register_extensions()
         self.name = name

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from .. import lexicons
 from ..normalize import amounts
 from ..normalize.amounts import DE, SP, Number, form_pattern, form_units, unit_pattern
+from .serialize import SavesDataFiles
 from .spans import char_span, register_extensions, set_entities
 
 FORM_IDS = ("money.amount", "money.ellipsis", "money.range", "money.approx_count", "money.vague",
@@ -275,7 +276,7 @@ def grammar(lexicon: str = "money.yaml") -> MoneyGrammar:
     "fr_finance_money_v1",
     default_config={"lexicon": "money.yaml", "carry_currency": "sentence"},
 )
-class MoneyRecognizer:
+class MoneyRecognizer(SavesDataFiles):
     """MONEY and PERCENT spans with value, currency, qualifier, value_max (ranges) and rule.
 
     They replace overlapping model entities (no MISC over "15 milliards de dollars").

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 PREFIX = "fr_finance_"
 # Attributes a record copies from an entity span when they are set (see records/record.py and FORMAT.md).
 SPAN_ATTRS = ("canonical", "value", "currency", "qualifier", "value_max", "mod", "rule")
-DOC_ATTRS = ("events", "published")
+DOC_ATTRS = ("events", "published", "repairs")
 
 
 class ExtensionConflict(RuntimeError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from ... import lexicons
 from ...vocabulary import french_words
+from ..serialize import SavesDataFiles
 from ..spans import register_extensions
 from . import first_names as first_name_list
 from . import gazetteer
@@ -84,7 +86,7 @@ def make_name_fixer(nlp: Language, name: str, lexicon: str, first_names: str, ci
                      institution_reach=institution_reach)
 
 
-class NameFixer:
+class NameFixer(SavesDataFiles):
     def __init__(self, nlp: Language, name: str = "fr_finance.names", *, lexicon: str = "names.yaml",
                  first_names: str = "first_names.txt", city_min_population: int = 15000,
                  alternate_name_min_population: int = 100000, institution_reach: int = 8):
@@ -198,6 +200,15 @@ class NameFixer:
         return bool(self._is_word and self._is_word(word))
 
     # -- component ----------------------------------------------------------------------------
+    @contextmanager
+    def memory_zone(self, mem=None):
+        """spaCy's hook for `nlp.memory_zone()`: the cached phrase Docs made inside the zone point into
+        memory it frees at the end, so they are dropped with it."""
+        try:
+            yield
+        finally:
+            self._phrase.cache_clear()
+
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
         others = [e for e in ents if e.label_ not in NAME_LABELS]
