@@ -41,6 +41,11 @@ EXAMPLES = [
     # Products need product evidence.
     ("La société Brevalis a présenté le modèle Ostrakon à ses clients.", "Ostrakon", ["MISC"]),
     ("Le studio a vendu deux millions d'exemplaires de « Vortex Rally » en un an.", "Vortex Rally", ["MISC"]),
+    ("La compagnie a commandé dix Airbus A350 et trois A330 pour sa flotte.", "A330", ["MISC"]),  # model code
+    ("Le studio prépare Orbis 3 pour la fin de l'année.", "Orbis 3", ["MISC"]),  # version number
+    ("Les équipes maintiennent Python et Corvalis pour leurs clients.", "Corvalis", ["MISC"]),  # listed with one
+    # A place after a place head.
+    ("Ses usines sont installées dans l'État de New York depuis dix ans.", "État de New York", ["LOC"]),
     # An institution whose name runs in lower case after its head, and its acronym.
     ("Le rapport de l'Institut national des matériaux avancés (INMA) a été publié lundi.",
      "Institut national des matériaux avancés", ["ORG"]),
