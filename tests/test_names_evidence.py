@@ -26,6 +26,7 @@ EXAMPLES = [
     ("Brovelli emploie 300 personnes dans ses trois usines.", "Brovelli", ["ORG"]),
     ("L'usine a été rachetée par Quintaro l'an dernier.", "Quintaro", ["ORG"]),
     ("Le fonds a investi dans Quorvia aux côtés de Dextrelle Ventures.", "Quorvia", ["ORG"]),
+    ("La banque cède sa filiale à Vantel, selon le communiqué.", "Vantel", ["ORG"]),  # a buyer, not a place
     # One label per name and document, whatever the model says of each mention.
     ("La start-up Zelmora a levé 10 millions d'euros. Zelmora emploie 40 personnes à Nantes.", "Zelmora",
      ["ORG", "ORG"]),

@@ -125,6 +125,8 @@ class NameFixer(SavesDataFiles):
         self.place_cue_words = frozenset(tuple(t.lower_ for t in nlp.make_doc(phrase))
                                          for phrase in _apostrophe_variants(data.get("place_cue_words", [])))
         self.place_cue_reach = max((len(words) for words in self.place_cue_words), default=0)
+        self.place_cue_blockers = frozenset(data.get("place_cue_blocking_verbs", []))
+        self.place_cue_window = place_cue.get("blocking_window", 6)
         self.confirming_cues = frozenset(cue["id"] for cue in data.get("cues", []) if cue.get("if_model")) | {
             self.place_cue[0]}
         self.cue_if_model = {f"{cue['id']}:{side}": frozenset(cue["if_model"]) for cue in data.get("cues", [])
@@ -548,8 +550,10 @@ class NameFixer(SavesDataFiles):
             if m.model != "LOC":
                 continue
             before = [t.lower_ for t in doc[max(0, m.start - self.place_cue_reach):m.start]]
-            if any(tuple(before[-n:]) in self.place_cue_words for n in range(1, len(before) + 1)):
-                m.votes[("LOC", rule)] += weight
+            if any(tuple(before[-n:]) in self.place_cue_words for n in range(1, len(before) + 1)) \
+                    and not any(t.lemma_ in self.place_cue_blockers
+                                for t in doc[max(doc[m.start].sent.start, m.start - self.place_cue_window):m.start]):
+                m.votes[("LOC", rule)] += weight  # (not after "cède sa filiale à X": X is the buyer)
 
     def _apply_name_shape(self, doc: Doc, mentions: list[Mention]) -> None:
         """Evidence in the name itself: a company suffix or an institution's head makes an
