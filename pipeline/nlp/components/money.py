@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable
 
@@ -25,13 +26,16 @@ from ..normalize.amounts import DE, SP, Number, form_pattern, form_units, unit_p
 from .serialize import SavesDataFiles
 from .spans import char_span, register_extensions, set_entities
 
-FORM_IDS = ("money.amount", "money.ellipsis", "money.range", "money.approx_count", "money.vague",
-            "percent.figure", "percent.words")
+FORM_IDS = ("money.amount", "money.ellipsis", "money.document", "money.range", "money.change", "money.approx_count",
+            "money.vague", "money.subunit", "percent.figure", "percent.words")
 
 NO_LETTER_AFTER = r"(?![^\W\d_])"
 # A figure starts on a digit that does not continue a number or a word ("2024", "GPT-4" stay whole).
-FIGURE = (rf"(?<![\w.,])(?:\d{{1,3}}(?:[{amounts.GROUP_SPACES}.]\d{{3}})+(?:,\d+)?(?!\d)"
-          rf"|\d+(?:[.,]\d+)*)")
+FIGURE_BODY = (rf"(?:\d{{1,3}}(?:[{amounts.GROUP_SPACES}.]\d{{3}})+(?:,\d+)?(?!\d)"
+               rf"|\d+(?:[.,]\d+)*)")
+FIGURE = rf"(?<![\w.,]){FIGURE_BODY}"
+WORD = re.compile(r"[^\W\d_]+")
+CLAUSE_STOP = re.compile(r"[,;:.!?()«»\n]")
 # How far back an amount with a scale but no currency looks for the currency it continues.
 CARRY_BOUNDARIES = {
     "sentence": re.compile(r"[.!?…](?=\s)|\n"),  # FORMAT.md: "in the same sentence"
@@ -86,6 +90,12 @@ class MoneyGrammar:
         if missing:
             raise lexicons.LexiconError(f"{lexicon}: forms without an entry: {sorted(missing)}")
         self.money_nouns = frozenset(w.lower() for w in data.get("money_nouns", []))
+        self.count_words_before = frozenset(w.lower() for w in data.get("count_words_before", []))
+        self.change_verbs = frozenset(w.lower() for w in data.get("change_verbs", []))
+        self.subunits = {e["id"]: (e.get("code"), e.get("code") or e["default"])
+                         for e in lexicons.require_ids(data.get("subunits", []), f"{lexicon} subunits")}
+        self.subunits_by_form = {f.lower(): (e["id"], e.get("default"), e.get("code"))
+                                 for e in data.get("subunits", []) for f in e["forms"]}
         self.regex = re.compile(self._build(data), re.IGNORECASE)
         self.counted_noun = re.compile(rf"{SP}+{DE}{SP}*([^\W\d_][\w'’-]*)", re.IGNORECASE)
 
@@ -96,13 +106,11 @@ class MoneyGrammar:
         marks = [f for e in entries if e.get("case_sensitive") for f in e["forms"]]
         return f"(?:{_alternation(words)}|{_alternation(marks, case_sensitive=True)})"
 
-    @staticmethod
-    def _currencies(entries: list[dict]) -> tuple[str, str]:
-        """(any currency after a figure, symbols and codes allowed before a figure)."""
-        names = [n for e in entries for n in e.get("names", [])]
-        symbols = [s for e in entries for s in e.get("symbols", [])]
-        symbol_alt = _alternation(symbols, case_sensitive=True)
-        return f"(?:{symbol_alt}|{_alternation(names)})", rf"(?<!\w){symbol_alt}"
+    def _currencies(self) -> tuple[str, str]:
+        """(any currency after a figure, symbols and codes allowed before a figure): CLDR's and the lexicon's."""
+        found = amounts.tables(self.lexicon)
+        return (f"(?:{_alternation(found.symbols, case_sensitive=True)}|{_alternation(found.names)})",
+                rf"(?<!\w){_alternation(found.prefixes, case_sensitive=True)}")
 
     @staticmethod
     def _join(form: str) -> str:
@@ -112,7 +120,12 @@ class MoneyGrammar:
     def _build(self, data: dict) -> str:
         lexicons.require_ids(data["ranges"], f"{self.lexicon} ranges")
         scale = self._scales(data["scales"])
-        currency, prefix = self._currencies(data["currencies"])
+        currency, prefix = self._currencies()
+        subunit = _alternation(f for e in data.get("subunits", []) for f in e["forms"])
+        # "le milliard de dollars": an empty figure right after an article (fixed-width look-behinds; re
+        # has no variable-width one)
+        lone = "|".join(rf"(?<=(?<!\w){re.escape(a)}[^\S\n])" for a in data.get("lone_scale_articles", []))
+        lone = rf"(?P<lone>(?:{lone})(?-i:(?=[a-z])))" if lone else "(?!)"
         words = _alternation(data["number_words"], bounded=False)
         number_words = rf"(?<![\w-]){words}(?:(?:{SP}+et{SP}+|-et-|-|{SP}+){words})*(?![\w-])"
         approx = data["approx_counts"]
@@ -121,6 +134,8 @@ class MoneyGrammar:
                         rf"{SP}+{DE}{SP}*")
         half = rf"(?P<half>{SP}+{_alternation(data['half_suffix']['forms'])})"
         cur_sep = rf"(?:{SP}+{DE}{SP}*|{SP}*)"
+        between_words = data.get("between_number_and_scale", [])
+        between = rf"(?:{SP}+{_alternation(between_words)})?" if between_words else ""
         # bare "livres"/"francs" only after a scale word and "de"; never "francs-tireurs"
         bare_names = (_alternation((n for e in data.get("bare_currencies", []) for n in e["names"]), bounded=False)
                 + r"(?![\w-])")
@@ -136,9 +151,14 @@ class MoneyGrammar:
         money = (
             rf"(?P<money>(?:(?<!\w)(?:(?P<qual>{qualifier})|{leads}){SP}*)?"
             rf"(?P<pre>{prefix}{SP}?)?"
-            rf"(?P<num>{approx_count}|{FIGURE}|{number_words})"
-            rf"(?:{SP}*(?P<scale>{scale}){half}?)?"
-            rf"(?:{cur_sep}(?P<cur>{currency})|{SP}+{DE}{SP}*(?(scale)(?P<bare>{bare_names})|(?!)))?"
+            # a code glued before the figure ("CHF12,50") drops the figure's own look-behind
+            rf"(?P<num>{approx_count}|(?(pre){FIGURE_BODY}|{FIGURE})|{number_words}|{lone})"
+            rf"(?:{between}{SP}*(?P<scale>{scale}){half}?)?(?(lone)(?(scale)|(?!))|)"
+            rf"(?:{cur_sep}(?P<cur>{currency})"
+            # "4 euros et 60 centimes", "1 USD 23 cents", "2 euros 45." (a bare two-figure tail ends the phrase)
+            rf"(?P<plus>(?(scale)(?!)|){SP}+(?:et{SP}+)?(?P<plusnum>\d{{1,2}})"
+            rf"(?:{SP}+(?P<punit>{subunit}){NO_LETTER_AFTER}|(?![^\S\n]*[\w%€$£])))?"
+            rf"|{SP}+{DE}{SP}*(?(scale)(?P<bare>{bare_names})|(?!)))?(?(lone)(?(cur)|(?!))|)"
             rf"(?P<range>{join}(?P<pre2>{prefix}{SP}?)?(?P<num2>{FIGURE}|{number_words})"
             rf"(?:{SP}*(?P<scale2>{scale}))?"
             rf"(?:{cur_sep}(?P<cur2>{currency})|{SP}+{DE}{SP}*(?(scale2)(?P<bare2>{bare_names})|(?!)))?"
@@ -154,6 +174,10 @@ class MoneyGrammar:
             rf"(?P<vague>(?<!\w)(?P<vdet>{vague_det}){SP}+(?:(?P<vcount>{vague_count}){SP}+{DE}{SP}*)?"
             rf"(?P<vscale>{scale})?(?(vcount)|(?(vscale)|(?!))){cur_sep}(?P<vcur>{currency}))"
         )
+        cents = (
+            rf"(?P<cents>(?P<cnum>{FIGURE}){SP}*(?P<cunit>{subunit}){NO_LETTER_AFTER}"
+            rf"(?:{SP}+{DE}{SP}*(?P<ccur>{currency}))?)"
+        ) if subunit != "(?!)" else "(?!)"
         percent = (
             rf"(?P<percent>(?:(?<![\w.,%])(?P<psign>[+\-−±]){SP}?)?(?P<pnum>{FIGURE}|{number_words})"
             rf"{SP}*{_alternation(data['percent_signs'])})"
@@ -163,39 +187,108 @@ class MoneyGrammar:
         openers = [*data["number_words"], *approx["article"], *(r["lead"] for r in led),
                    *(f for q in data["qualifiers"] for f in q["forms"]),
                    *(f for d in vague["determiners"] for f in d["forms"]),
-                   *(s for c in data["currencies"] for s in c.get("symbols", []))]
+                   *(f for e in data["scales"] if not e.get("case_sensitive") for f in e["forms"])]
         first = "".join(sorted({re.escape({"{de}": "d", "'": "'’"}.get(u, u))
                                 for u in (form_units(f)[0] for f in openers)}))
-        return rf"(?<!\w)(?=[\d+\-−±{first}])(?:{percent}|{money}|{money_vague})"
+        # signs and codes open a match only in their own case ("CHF", not every word starting with c)
+        marks = "".join(sorted({re.escape(symbol[0]) for symbol in amounts.tables(self.lexicon).prefixes}))
+        return (rf"(?<!\w)(?=[\d+\-−±{first}]|(?-i:[{marks}]))"
+                rf"(?:{percent}|{money}|{money_vague}|{cents})")
 
     # ----- reading --------------------------------------------------------------------------
-    def scan(self, text: str, *, carry_currency: str = "sentence", published: str | None = None) -> list[Found]:
+    def scan(self, text: str, *, carry_currency: str = "sentence", published: str | None = None,
+             document_currency: bool = False) -> list[Found]:
         """Every amount and percentage in `text`, in order; `published` helps to tell which franc.
+
+        An amount with a scale and no currency ("contre 183 milliards") continues the last currency of its
+        sentence (`carry_currency` sets how far back to look), else the next one of its sentence ("72 milliards et
+        56 milliards de dollars"); with `document_currency`, else the currency the document uses for its
+        amounts: the last one before it, else the first after it (GOLD.md, "Currency by context").
 
         >>> [(f.value, f.currency, f.qualifier) for f in grammar().scan("Il a levé plus de 2,5 Md€.")]
         [(2500000000, 'EUR', 'more_than')]
         >>> [(f.value, f.currency) for f in grammar().scan("Il a levé 5 millions de francs, contre 3 millions.", published="1999-02-01")]
         [(5000000, 'FRF'), (3000000, 'FRF')]
+        >>> [(f.value, f.currency) for f in grammar().scan("Valorisés à 72 milliards et 56 milliards de dollars.")]
+        [(72000000000, 'USD'), (56000000000, 'USD')]
+        >>> [(f.value, f.currency, f.rule) for f in grammar().scan("La PME vaudoise lève 9 millions de francs. Puis 4 millions.", document_currency=True)]
+        [(9000000, 'CHF', 'money.amount'), (4000000, 'CHF', 'money.document')]
         """
         boundary = CARRY_BOUNDARIES.get(carry_currency)
+        sentence = CARRY_BOUNDARIES["sentence"]
+        settings = amounts.LazySettings(text, self.lexicon)
         found: list[Found] = []
+        pending: list[int] = []  # indexes in `found` of amounts still without a currency
         last_currency, last_end = None, 0
         for match in self.regex.finditer(text):
             if match.group("percent") is not None:
                 found.append(self._percent(match))
                 continue
-            item = self._vague(match) if match.group("vague") is not None else self._money(match, text, published)
-            if item is None:
+            if match.group("vague") is not None:
+                items = [self._vague(match, settings)]
+            elif match.group("cents") is not None:
+                items = [self._subunit(match, settings)]
+            else:
+                items = self._money(match, text, published, settings)
+            named = match.group("vague") is None and match.group("cents") is None and any(
+                match.group(mark) for mark in ("cur", "pre", "cur2", "pre2"))
+            for item in items:
+                # a currency the text names but does not settle ("7 rials" with no country) stays null
+                if item.currency is None and not named and not self._bare_name(match) and item.rule != "money.subunit":
+                    if not self._carries(text, match):
+                        continue
+                    carried = (boundary is not None and last_currency is not None
+                               and not boundary.search(text, last_end, item.start))
+                    if carried:
+                        item = replace(item, currency=last_currency, rule="money.ellipsis")
+                    else:
+                        pending.append(len(found))
+                found.append(item)
+                if item.currency is not None:
+                    last_currency, last_end = item.currency, item.end
+        dropped = set()
+        for index in pending:
+            item = found[index]
+            after = next((f for f in found[index + 1:] if f.label == "MONEY" and f.currency
+                          and f.rule not in ("money.ellipsis", "money.document")), None)
+            if after is not None and not sentence.search(text, item.end, after.start):
+                found[index] = replace(item, currency=after.currency, rule="money.ellipsis")
                 continue
-            if item.currency is None and not self._bare_name(match):
-                carried = (boundary is not None and last_currency is not None
-                           and not boundary.search(text, last_end, match.start()))
-                if not (carried and self._carries(text, match)):
-                    continue
-                item = replace(item, currency=last_currency, rule="money.ellipsis")
-            found.append(item)
-            last_currency, last_end = item.currency, item.end
+            if not document_currency:
+                dropped.add(index)
+                continue
+            before = next((f for f in reversed(found[:index]) if f.label == "MONEY" and f.currency), None)
+            source = before or after
+            if source is not None:
+                found[index] = replace(item, currency=source.currency, rule="money.document")
+            elif settings.local_currency():  # no currency anywhere: the local one ("racheté 320 millions", Zurich)
+                found[index] = replace(item, currency=settings.local_currency(), rule="money.document")
+            else:
+                dropped.add(index)
+        for index in (i for i, f in enumerate(found) if f.rule == "money.subunit" and f.currency is None):
+            found[index] = replace(found[index], currency=self._document_currency(found, index)
+                                   or self.subunits[found[index].qualifier or ""][1])
+        found = [replace(f, qualifier="exact") if f.rule == "money.subunit" else f
+                 for i, f in enumerate(found) if i not in dropped]
         return found
+
+    @staticmethod
+    def _document_currency(found: list[Found], index: int) -> str | None:
+        """The currency of the nearest amount before `index` that states one, else after it."""
+        before = (f.currency for f in reversed(found[:index]) if f.label == "MONEY" and f.currency)
+        after = (f.currency for f in found[index + 1:] if f.label == "MONEY" and f.currency)
+        return next(before, None) or next(after, None)
+
+    def _subunit(self, match: re.Match, settings: frozenset[str]) -> Found:
+        """"75 cents" → 0.75; the currency from the unit, the words after it, or (later) the document."""
+        unit = match.group("cunit").lower()
+        entry_id, default, fixed = self.subunits_by_form[unit]
+        currency = fixed or (amounts.currency_code(match.group("ccur"), self.lexicon, settings)
+                             if match.group("ccur") else None)
+        value = amounts.number_decimal(match.group("cnum"))
+        value = None if value is None else amounts.to_number(value / 100)
+        # the entry id rides in `qualifier` until scan() has looked for the document's currency
+        return Found(match.start("cents"), match.end("cents"), "MONEY", value, "money.subunit", currency, entry_id)
 
     def _percent(self, match: re.Match) -> Found:
         text = match.group("percent")
@@ -204,49 +297,60 @@ class MoneyGrammar:
         start = match.start("pnum") if match.group("psign") == "+" else match.start("percent")
         return Found(start, match.end("percent"), "PERCENT", amounts.percent_value(text), rule)
 
-    def _vague(self, match: re.Match) -> Found:
+    def _vague(self, match: re.Match, settings: frozenset[str] = frozenset()) -> Found:
         start = match.start("vdet")
         if match.group("vdet").lower() in self.vague_articles:  # "des milliards de dollars": the article stays out
             start = match.start("vcount") if match.group("vcount") else match.start("vscale")
         return Found(start, match.end("vague"), "MONEY", None, "money.vague",
-                     currency=amounts.currency_code(match.group("vcur"), self.lexicon), qualifier="approx")
+                     currency=amounts.currency_code(match.group("vcur"), self.lexicon, settings), qualifier="approx")
 
     @staticmethod
     def _bare_name(match: re.Match) -> str | None:
         return match.group("bare") or match.group("bare2") if match.group("vague") is None else None
 
-    def _bare_currency(self, match: re.Match, name: str, text: str, published: str | None) -> str | None | bool:
+    def _bare_currency(self, match: re.Match, name: str, text: str, published: str | None,
+                       settings: frozenset[str] | None = None) -> str | None | bool:
         """Code of a bare "livres"/"francs" (None: the text does not tell), or False when it counts books."""
-        before = re.findall(r"[^\W\d_]+", text[max(0, match.start() - 40):match.start()])
+        before = WORD.findall(text, max(0, match.start() - 40), match.start())
         if amounts.bare_vetoed(name, before[-1] if before else "", text[match.end():match.end() + 40], self.lexicon):
             return False
         return amounts.bare_currency(name, text, sentence_around(text, match.start(), match.end()), published,
-                                     self.lexicon)
+                                     self.lexicon, settings)
 
-    def _money(self, match: re.Match, text: str = "", published: str | None = None) -> Found | None:
+    def _money(self, match: re.Match, text: str = "", published: str | None = None,
+               settings: frozenset[str] = frozenset()) -> list[Found]:
         group = match.group
         scale = group("scale")
         count = group("count")
         if count:
             figure = str(amounts.approx_count_value(count, self.lexicon))
+        elif group("lone") is not None:
+            figure = "1"
         else:
             figure = group("num")
         is_range = group("range") is not None
         value = amounts.amount_value(figure, scale or (group("scale2") if is_range else None),
                                      half=bool(group("half")), lexicon=self.lexicon)
         if not figure[:1].isdigit() and not scale and value == 1:
-            return None  # "un dollar fort", "un euro numérique": not an amount
-        currency = next((amounts.currency_code(c, self.lexicon)
-                         for c in (group("cur"), group("pre"), group("cur2"), group("pre2")) if c), None)
+            return []  # "un dollar fort", "un euro numérique": not an amount
+        marks = [c for c in (group("cur"), group("pre"), group("cur2"), group("pre2")) if c]
+        entry = next((amounts.currency_of(c, self.lexicon) for c in marks), None)
+        currency = entry.resolve(settings) if entry else None
+        if entry is not None and entry.power and currency is None:
+            return []  # "5 MD" outside a Tunisian text: no currency, and no amount either
         bare = self._bare_name(match)
         if currency is None and bare:
-            currency = self._bare_currency(match, bare, text, published)
+            currency = self._bare_currency(match, bare, text, published, settings)
             if currency is False:
-                return None
-        elif currency is None:
-            entry = amounts.scale_of(scale or group("scale2") or "", self.lexicon)
-            if entry is None or entry.needs_currency:
-                return None
+                return []
+        elif currency is None and entry is None:
+            scale_entry = amounts.scale_of(scale or group("scale2") or "", self.lexicon)
+            if scale_entry is None or scale_entry.needs_currency:
+                return []
+        if entry is not None and entry.power and value is not None and not scale:
+            value = amounts.to_number(Decimal(str(value)) * Decimal(10) ** entry.power)  # "143 MDT"
+        if group("plus") and value is not None:  # "4 euros et 60 centimes"
+            value = amounts.to_number(Decimal(str(value)) + Decimal(group("plusnum")) / 100)
         if is_range:
             qualifier = "range"
         elif group("qual"):
@@ -255,15 +359,40 @@ class MoneyGrammar:
             qualifier = "approx" if count else "exact"
         value_max = (amounts.amount_value(group("num2"), group("scale2") or scale, lexicon=self.lexicon)
                      if is_range else None)
+        second = next((amounts.currency_of(c, self.lexicon) for c in (group("cur2"), group("pre2")) if c), None)
+        if second is not None and second.power and value_max is not None and not (group("scale2") or scale):
+            value_max = amounts.to_number(Decimal(str(value_max)) * Decimal(10) ** second.power)
         rule = "money.range" if is_range else "money.approx_count" if count else "money.amount"
         start = match.start("pre") if group("pre") else match.start("num")
-        return Found(start, match.end("money"), "MONEY", value, rule, currency, qualifier, value_max)
+        if is_range and self._is_change(match, text):
+            # "passer de 3 à 2 millions d'euros": two amounts, the first taking the second's scale and currency
+            first_end = max(e for e in (match.end("num"), match.end("scale"), match.end("cur")) if e != -1)
+            return [Found(start, first_end, "MONEY", value, "money.change", currency, "exact"),
+                    Found(match.start("pre2") if group("pre2") else match.start("num2"), match.end("money"), "MONEY",
+                          value_max, "money.change", currency, "exact")]
+        return [Found(start, match.end("money"), "MONEY", value, rule, currency, qualifier, value_max)]
+
+    def _is_change(self, match: re.Match, text: str) -> bool:
+        """"de X à Y" after a verb of change ("passe de 3 à 2 millions") reads as two amounts, not a range."""
+        lead = next((name for name, value in match.groupdict().items() if name.startswith("lead") and value), None)
+        if lead is None or match.group(lead).lower()[:1] != "d":
+            return False
+        words = WORD.findall(text, max(0, match.start() - 30), match.start())
+        return bool(words) and words[-1].lower() in self.change_verbs
 
     def _carries(self, text: str, match: re.Match) -> bool:
-        """A scale amount with no currency continues an earlier one unless "de <noun>" says it counts
-        something else ("7 millions de téléchargements")."""
+        """A scale amount with no currency is money unless "de <noun>" after it says it counts something else
+        ("7 millions de téléchargements") or a counting word leads its clause ("un nombre de passagers de 2,8
+        millions"); a money noun before it in its clause settles it ("l'investissement de 50 millions de X")."""
+        stops = [m.end() for m in CLAUSE_STOP.finditer(text, max(0, match.start() - 80), match.start())]
+        words = {word.lower() for word in WORD.findall(text, stops[-1] if stops else max(0, match.start() - 80),
+                                                         match.start())}
+        if words & self.count_words_before:
+            return False
         after = self.counted_noun.match(text, match.end())
-        return after is None or after.group(1).lower() in self.money_nouns
+        if after is None or after.group(1).lower() in self.money_nouns:
+            return True
+        return after.group(1)[:1].isupper() and bool(words & self.money_nouns)
 
 
 @lru_cache(maxsize=None)
@@ -274,7 +403,7 @@ def grammar(lexicon: str = "money.yaml") -> MoneyGrammar:
 
 @Language.factory(
     "fr_finance_money_v1",
-    default_config={"lexicon": "money.yaml", "carry_currency": "sentence"},
+    default_config={"lexicon": "money.yaml", "carry_currency": "sentence", "document_currency": True},
 )
 class MoneyRecognizer(SavesDataFiles):
     """MONEY and PERCENT spans with value, currency, qualifier, value_max (ranges) and rule.
@@ -282,22 +411,25 @@ class MoneyRecognizer(SavesDataFiles):
     They replace overlapping model entities (no MISC over "15 milliards de dollars").
     `carry_currency`: where an amount with a scale but no currency ("contre 183 milliards") finds the
     currency it continues: "sentence" (FORMAT.md), "paragraph", "document" (the last currency seen), or
-    "none" (such amounts are dropped).
+    "none" (such amounts are dropped). `document_currency`: an amount still without one takes the currency
+    the document uses for its amounts (GOLD.md, "Currency by context").
     """
 
     def __init__(self, nlp: Language, name: str = "fr_finance_money_v1", *, lexicon: str = "money.yaml",
-                 carry_currency: str = "sentence"):
+                 carry_currency: str = "sentence", document_currency: bool = True):
         if carry_currency not in (*CARRY_BOUNDARIES, "none"):
             raise ValueError(f"carry_currency must be one of {[*CARRY_BOUNDARIES, 'none']}, not {carry_currency!r}")
         register_extensions()
         self.name = name
         self.grammar = grammar(lexicon)
         self.carry_currency = carry_currency
+        self.document_currency = document_currency
 
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.fr_finance_published
         items = self.grammar.scan(doc.text, carry_currency=self.carry_currency,
-                                  published=str(published) if published else None)
+                                  published=str(published) if published else None,
+                                  document_currency=self.document_currency)
         split_at_boundaries(doc, [(item.start, item.end) for item in items])
         spans = []
         for item in items:
@@ -316,12 +448,18 @@ class MoneyRecognizer(SavesDataFiles):
         return doc
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence holding text[start:end] (cut at the same stops as the currency carry)."""
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding text[start:end] (cut at the same stops as the currency carry)."""
     boundary = CARRY_BOUNDARIES["sentence"]
     stops = [m.end() for m in boundary.finditer(text, max(0, start - 600), start)]
     after = boundary.search(text, end)
-    return text[stops[-1] if stops else max(0, start - 600):after.start() if after else len(text)]
+    return stops[-1] if stops else max(0, start - 600), after.start() if after else len(text)
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end]."""
+    first, last = sentence_bounds(text, start, end)
+    return text[first:last]
 
 
 def split_at_boundaries(doc: Doc, ranges: list[tuple[int, int]]) -> None:

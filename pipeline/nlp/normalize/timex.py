@@ -4,11 +4,13 @@
 word before it) and returns `(value, mod)`, or None when it does not resolve (a relative date with no
 publication date). Words come from models/dates.yaml.
 
-dateparser reads the calendar part (days, months, years, abbreviations such as "Juil" or "déc.") and its
+dateparser reads the calendar part (days, months, years, abbreviations such as "Juil" or "déc.", numeric
+forms with DATE_ORDER DMY: "07.03.21", "12/09/87"; "dernier"/"prochain" through PREFER_DATES_FROM) and its
 `.period` gives the granularity, so a month never carries the day dateparser fills in. It reads nothing for
-part words ("fin 2023"), quarters, halves, seasons, decades, "l'an dernier" or bare "mois dernier": those
-are handled here by hand, as is the choice of year for a day or month written without one (the year that
-puts it closest to the publication date, FORMAT.md).
+part words ("fin 2023"), quarters, halves, "six premiers mois", ISO weeks, seasons, decades, holidays, "l'an
+dernier", "il y a trois ans" or bare "mois dernier": those are read here by hand (text2num turns ordinals and
+counts into figures), as is the choice of year for a day or month written without one (the year that puts it
+closest to the publication date, FORMAT.md; dateparser has no such setting).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from functools import lru_cache
 from typing import Callable
 
 from dateparser.date import DateDataParser
+from text_to_num import alpha2digit, text2num
 
 from .. import lexicons
 
@@ -48,13 +51,24 @@ def _regexes() -> dict[str, re.Pattern]:
         "part": re.compile(rf"^({parts})(?:\s*-\s*|\s+)(?:(?:de|du|des|d')(?:\s+|(?<=')))?"),
         "quarter": re.compile(rf"^(?:[qt]([1-4])|({ordinal})\s+(?:{_alternation(w['quarter_words'])}))"
                               r"(?:(?:\s*-\s*|\s+(?:de\s+)?)(\d{4}))?$"),
-        "half": re.compile(rf"^(?:[sh]([12])|({ordinal})\s+(?:{_alternation(w['half_words'])}))"
+        "half": re.compile(rf"^(?:[sh]([12])|({ordinal})\s+(?:{_alternation(w['half_words'] + w['half_nouns'])}))"
                            r"(?:(?:\s*-\s*|\s+(?:de\s+)?)(\d{4}))?$"),
         "season": re.compile(rf"^({seasons})(?:\s+(?:de\s+)?(\d{{4}}))?$"),
         "decade": re.compile(rf"^(?:{_alternation(w['decade_words'] + w['decade_noun'])})\s+(\d0|\d{{3}}0)$"),
         "year": re.compile(rf"^(?:(?:{the})?\s*(?:{units})\s+)?(\d{{4}})$"),
-        "has_year": re.compile(r"\d{4}"),
-        "calendar_word": re.compile(rf"\d{{4}}|\b(?:{_alternation(w['month_names'] + w['month_abbrevs'])})"),
+        "has_year": re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d\d"),
+        # a year, a month name, or a numeric day ("07/03", "07.03.21"); dateparser also reads "mardi", "six mois"
+        "calendar_word": re.compile(rf"\d{{4}}|\b(?:{_alternation(w['month_names'] + w['month_abbrevs'])})"
+                                    r"|^\d{1,2}[/.-]\d{1,2}(?:[/.-]\d\d)?$"),
+        # "avril 03", "nov-2019": dateparser reads the 03 as a day and misses the glued form
+        "month_short_year": re.compile(rf"^({_alternation(w['month_names'] + w['month_abbrevs'])})\s*[-/]?\s*(\d\d)$"),
+        "month_glued_year": re.compile(rf"^({_alternation(w['month_names'] + w['month_abbrevs'])})[-/](\d{{4}})$"),
+        "month_noun": re.compile(rf"^(?:{_alternation(w['month_noun'])})\s+(?:de\s+|d')"),
+        "first_months": re.compile(rf"^({_alternation(list(w['first_months']))})\s+(?:{_alternation(w['first_months_words'])})"
+                                   rf"\s+(?:{_alternation(w['month_noun'])})(?:\s+de\s+|\s+d'|\s+)(\d{{4}})$"),
+        "week": re.compile(rf"^(\S+)\s+(?:{_alternation(w['week_words'])})\s+(?:de\s+|d')(\d{{4}})$"),
+        "holiday": re.compile(rf"^({_alternation(list(w['holidays']))})(?:\s+(\d{{4}}))?$"),
+        "count": re.compile(rf"^({_alternation(w['ago_lead'] + w['ahead_lead'])})\s+(\S+)\s+({_alternation(list(w['count_units']))})$"),
         "weekday": re.compile(rf"^(?:{_alternation(w['weekdays'])})\s+"),
         "this": re.compile(rf"^(?:{this}|{the})(?:\s+|(?<='))({units})(?:\s*-\s*ci)?$"),
         "this_season": re.compile(rf"^(?:{this})\s+({seasons})$"),
@@ -133,6 +147,8 @@ def to_timex(text: str, published: str | None = None, anchor_year: str | None = 
     (('2023', 'END'), ('2025', 'MID'), ('2024-03', 'START'), ('2025', 'BEFORE'))
     >>> to_timex("d'ici 2028"), to_timex("jusqu’en 2026"), to_timex("depuis 2021"), to_timex("vers 2030")
     (('2028', 'BEFORE'), ('2026', 'BEFORE'), ('2021', 'AFTER'), ('2030', 'APPROX'))
+    >>> to_timex("depuis le début de l'année", "2023-10-14")
+    ('2023', 'START')
     >>> to_timex("T3 2024"), to_timex("troisième trimestre 2024"), to_timex("premier semestre 2025")
     (('2024-Q3', None), ('2024-Q3', None), ('2025-H1', None))
     >>> to_timex("l'été 2024"), to_timex("printemps 2025"), to_timex("les années 1990"), to_timex("années 90")
@@ -160,6 +176,8 @@ def to_timex(text: str, published: str | None = None, anchor_year: str | None = 
     value = _calendar(rest, pub)
     if value is None:
         return None
+    if bound_mod == "AFTER" and part_mod == "START":
+        return value, part_mod  # "depuis le début de l'année": the period from its start (real-news gold)
     return value, bound_mod or part_mod
 
 
@@ -192,7 +210,8 @@ def _calendar(text: str, pub: date | None) -> str | None:
     value = _relative(text, pub)
     if value is None:
         text, direction = _strip_direction(text)
-        for reader in (_decade, _quarter, _half, _season, _year, _dateparser_value):
+        text = _regexes()["month_noun"].sub("", text)  # "fin du mois de septembre" → "septembre"
+        for reader in (_decade, _quarter, _half, _first_months, _week, _holiday, _season, _year, _dateparser_value):
             value = reader(text, pub, direction)
             if value is not None:
                 break
@@ -218,7 +237,23 @@ def _relative(text: str, pub: date | None) -> str | None:
         return _shift(pub, w["relative_units"][match.group(1)], w["relative_shifts"][match.group(2)])
     if match := rx["this_season"].match(text):
         return f"{pub.year}-{w['seasons'][match.group(1)]}" if pub else ""
+    if match := rx["count"].match(text):  # "il y a trois ans", "dans deux ans"
+        count = _count(match.group(2))
+        if count is None:
+            return None
+        sign = -1 if match.group(1) in w["ago_lead"] else 1
+        return _shift(pub, w["count_units"][match.group(3)], sign * count)
     return None
+
+
+def _count(word: str) -> int | None:
+    """"3" or "trois" → 3 (text2num reads the words)."""
+    if word.isdigit():
+        return int(word)
+    try:
+        return text2num(word, "fr")
+    except ValueError:
+        return None
 
 
 def _shift(pub: date | None, unit: str, offset: int) -> str:
@@ -297,6 +332,37 @@ def _season(text: str, pub: date | None, direction: int = 0) -> str | None:
     return _with_year(match.group(2), code, pub, direction, lambda y: _months(y, first, last))
 
 
+def _first_months(text: str, pub: date | None, direction: int = 0) -> str | None:
+    """"six premiers mois de 2018" → 2018-H1, "trois premiers mois de 2018" → 2018-Q1."""
+    match = _regexes()["first_months"].match(text)
+    return f"{match.group(2)}-{_words()['first_months'][match.group(1)]}" if match else None
+
+
+def _week(text: str, pub: date | None, direction: int = 0) -> str | None:
+    """"deuxième semaine de 2022" → 2022-W02: text2num turns the ordinal into figures ("2ème")."""
+    match = _regexes()["week"].match(text)
+    if not match:
+        return None
+    figures = re.match(r"\d+", alpha2digit(match.group(1), "fr", threshold=0))
+    if figures is None and match.group(1) in _words()["ordinals"]:
+        number = _words()["ordinals"][match.group(1)]
+    elif figures is not None:
+        number = int(figures.group())
+    else:
+        return None
+    return f"{match.group(2)}-W{number:02d}" if 1 <= number <= 53 else ""
+
+
+def _holiday(text: str, pub: date | None, direction: int = 0) -> str | None:
+    """"noël" → XXXX-12-25 (the year as for a day written without one), "noël 2023" → 2023-12-25."""
+    match = _regexes()["holiday"].match(text)
+    if not match:
+        return None
+    month, day = (int(part) for part in _words()["holidays"][match.group(1)].split("-"))
+    year = match.group(2) or _closest_year(pub, lambda y: _day(y, month, day), direction)
+    return f"{year}-{month:02d}-{day:02d}"
+
+
 def _year(text: str, pub: date | None, direction: int = 0) -> str | None:
     match = _regexes()["year"].match(text)  # "2024", or "l'année 2024" after a part word
     return match.group(1) if match else None
@@ -309,32 +375,45 @@ def _with_year(year: str | None, suffix: str, pub: date | None, direction: int,
 
 # --- calendar dates through dateparser -------------------------------------------------------------
 
+PREFER = {-1: "past", 0: "current_period", 1: "future"}  # dateparser's PREFER_DATES_FROM for a direction
+
+
 @lru_cache(maxsize=64)
-def _parser(published: date | None) -> DateDataParser:
+def _parser(published: date | None, direction: int = 0) -> DateDataParser:
     # Without a publication date, a leap-year base keeps "29 février" readable; the year is replaced anyway.
     base = datetime.combine(published or date(2000, 6, 15), datetime.min.time())
-    return DateDataParser(languages=["fr"], settings={"RELATIVE_BASE": base, "DATE_ORDER": "DMY"})
+    return DateDataParser(languages=["fr"], settings={"RELATIVE_BASE": base, "DATE_ORDER": "DMY",
+                                                      "PREFER_DATES_FROM": PREFER[direction]})
 
 
 def _dateparser_value(text: str, pub: date | None, direction: int = 0) -> str | None:
+    """A day, month or year read by dateparser (DATE_ORDER DMY; RELATIVE_BASE the publication date;
+    PREFER_DATES_FROM past/future for "dernier"/"prochain"). Its `.period` keeps a month a month: the day it
+    fills in is never used. A year it fills in is replaced by the closest-year rule (FORMAT.md), which
+    dateparser has no setting for, or by XXXX without a publication date."""
     text = _regexes()["weekday"].sub("", text)  # the weekday adds nothing to "lundi 3 mars 2025"
     text = re.sub(r"^premier\b", "1er", text)  # dateparser misses "premier mars"
+    if match := _regexes()["month_glued_year"].match(text):
+        text = f"{match.group(1)} {match.group(2)}"
+    elif match := _regexes()["month_short_year"].match(text):
+        # a two-figure year, widened as strptime's %y does (69–99 → 1900s, 00–68 → 2000s)
+        text = f"{match.group(1)} {datetime.strptime(match.group(2), '%y').year}"
     if not _regexes()["calendar_word"].search(text):
         return None  # dateparser also reads "mardi", "six mois", "09 h 00"
-    data = _parser(pub).get_date_data(text)
+    data = _parser(pub, direction).get_date_data(text)
     when, period = data.date_obj, data.period
     if when is None or period not in ("day", "month", "year"):
         return None
     if period == "year":
         return str(when.year)
     has_year = bool(_regexes()["has_year"].search(text))
-    if period == "month":
-        year = when.year if has_year else _closest_year(pub, lambda y: _months(y, when.month, when.month), direction)
-        return f"{year}-{when.month:02d}"
-    if has_year:
-        return when.date().isoformat()
-    year = _closest_year(pub, lambda y: _day(y, when.month, when.day), direction)
-    return f"{year}-{when.month:02d}-{when.day:02d}"
+    if has_year or (direction and pub is not None):  # "15 janvier dernier": dateparser's past one
+        year = str(when.year)
+    elif period == "month":
+        year = _closest_year(pub, lambda y: _months(y, when.month, when.month))
+    else:
+        year = _closest_year(pub, lambda y: _day(y, when.month, when.day))
+    return f"{year}-{when.month:02d}" if period == "month" else f"{year}-{when.month:02d}-{when.day:02d}"
 
 
 # --- the year closest to publication ---------------------------------------------------------------
