@@ -6,6 +6,8 @@ that peak memories do not mix:
   model, our components, JSONL writing), with 1 and 2 processes: tokens/s, peak RSS;
 - `extract` on a corpus 10x larger against 1x: peak RSS (input and output are streamed);
 - `extract` on one short text, wall time including the model load;
+- `extract` on one long document (5 million characters, no file split): peak RSS and wall time
+  (`--long-only` measures this alone).
 - `extract --engine dask` on a LocalCluster of 1 and 2 workers (one thread each) against one process,
   on the 1x corpus and, with 2 workers, the large one: speed-up and peak RSS per worker.
 Figures go to stdout and outputs/bench.json. Timings exclude the model load except the last one.
@@ -34,7 +36,9 @@ SEEDS = PROJECT_ROOT / "seeds"
 WORK_DIR = PROJECT_ROOT / "outputs" / "bench"
 RESULT = PROJECT_ROOT / "outputs" / "bench.json"
 MIN_TOKENS = 200_000
-QUICK_TOKENS, QUICK_SCALE = 20_000, 3  # --quick
+LONG_CHARS = 5_000_000  # one long document: its peak memory must stay under LONG_PEAK_MB
+LONG_PEAK_MB = 2048
+QUICK_TOKENS, QUICK_SCALE, QUICK_LONG_CHARS = 20_000, 3, 200_000  # --quick
 BATCH_SIZE = 32  # the CLI default
 SHORT_TEXT = "Le 3 mars 2025, la start-up parisienne Mistral AI a levé 600 millions d'euros auprès de Nvidia.\n"
 
@@ -105,6 +109,28 @@ def generate_documents(min_tokens: int, seed: int = 0, seeds: Path = SEEDS) -> I
         tokens += len(ROUGH_TOKEN.findall(text))
         number += 1
         yield {"id": f"bench-{seed}-{number:06d}", "text": text}
+
+
+def write_long_document(path: Path, chars: int = LONG_CHARS, seed: int = 0) -> Path:
+    """One .txt document of `chars` characters: generated documents one after another, as paragraphs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with atomic_writer(path) as out:
+        for row in generate_documents(10 ** 9, seed):
+            text = (row["text"] + "\n")[:chars - size]
+            out.write(text)
+            size += len(text)
+            if size >= chars:
+                break
+    return path
+
+
+def long_document(seed: int, chars: int = LONG_CHARS) -> dict:
+    """`extract` on one long document, in its own process: peak RSS and wall time (model load excluded)."""
+    document = write_long_document(WORK_DIR / "long-document.txt", chars, seed)
+    run_ = measure("full", document, 1)
+    return {"characters": chars, "peak_rss_mb": run_["peak_rss_mb"], "seconds": round(run_["seconds"], 1),
+            "load_average_before": run_["load_average_before"]}
 
 
 def write_corpus(path: Path, min_tokens: int, seed: int = 0) -> Path:
@@ -214,7 +240,7 @@ def wall_time(command: list[str], env: dict | None = None) -> float:
 
 # --- the benchmark ---------------------------------------------------------------------------------
 
-def run(tokens: int, scale: int, seed: int, repeat_short: int) -> dict:
+def run(tokens: int, scale: int, seed: int, repeat_short: int, long_chars: int = LONG_CHARS) -> dict:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     corpus = write_corpus(WORK_DIR / "corpus-1x.jsonl", tokens, seed)
     large = write_corpus(WORK_DIR / f"corpus-{scale}x.jsonl", tokens * scale, seed + 1)
@@ -248,6 +274,8 @@ def run(tokens: int, scale: int, seed: int, repeat_short: int) -> dict:
         "growth": _ratio(large_run["peak_rss_mb"], runs["full_1"]["peak_rss_mb"]) - 1,
     }
     result["short_text"] = short_text(repeat_short)
+    result["long_document"] = long_document(seed, long_chars)
+    print(f"  long document: {result['long_document']}", file=sys.stderr)
     result["dask"] = dask_figures(corpus, large, scale, counted, runs["full_1"])
     result["targets"] = {
         f"corpus >= {tokens:,} tokens": result["corpus"]["tokens"] >= tokens,
@@ -255,6 +283,8 @@ def run(tokens: int, scale: int, seed: int, repeat_short: int) -> dict:
         "full_2_vs_full_1 >= 1.6": result["ratios"]["full_2_vs_full_1"] >= 1.6,
         f"memory {scale}x within 10 % of 1x": result["memory"]["growth"] <= 0.10,
         "short extract < 3 s": result["short_text"]["median_seconds"] < 3,
+        f"long document ({long_chars:,} characters) peak < {LONG_PEAK_MB} MB":
+            result["long_document"]["peak_rss_mb"] < LONG_PEAK_MB,
         "dask 2 workers / 1 process >= 1.6": result["dask"]["speed_up_2"] >= 1.6,
         f"dask peak RSS per worker {scale}x within 10 % of 1x": result["dask"]["worker_memory_growth"] <= 0.10,
     }
@@ -348,6 +378,7 @@ def report(result: dict, scale: int) -> str:
         f"extract on one short text:      {short['median_seconds']:.2f} s wall (runs: {short['seconds']}); "
         f"cold cache {short['cold_cache_seconds']:.2f} s; bare model load + 1 doc "
         f"{short['bare_model_load_and_one_doc_seconds']:.2f} s",
+        long_line(result["long_document"]),
         "",
         f"{'Dask LocalCluster (extract --engine dask)':44} {'tokens/s':>9} {'wall s':>8} {'CPU s':>8} {'cores':>6} "
         f"{'speed-up':>9} {'peak RSS per worker':>20}",
@@ -361,6 +392,9 @@ def report(result: dict, scale: int) -> str:
     return "\n".join(lines)
 
 
+def long_line(figures: dict) -> str:
+    return (f"extract on one long document:   {figures['characters']:,} characters, peak RSS "
+            f"{figures['peak_rss_mb']} MB, {figures['seconds']:.0f} s wall")
 def dask_lines(dask: dict, scale: int) -> list[str]:
     lines = []
     for key, label, speed_up in (("workers_1", "1 worker", dask["speed_up_1"]), ("workers_2", "2 workers", dask["speed_up_2"]),
@@ -382,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"check that the benchmark runs (a few minutes): --tokens {QUICK_TOKENS:,} --scale {QUICK_SCALE} "
                              "--repeat-short 1; the figures mean little")
     parser.add_argument("-o", "--output", default=str(RESULT), help="JSON file for the figures")
+    parser.add_argument("--long-only", action="store_true", help="only the long-document memory figure (printed)")
     parser.add_argument("--child", choices=("bare", "full", "dask"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--n-process", type=int, default=1, help=argparse.SUPPRESS)
@@ -392,9 +427,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_child(args.child, Path(args.corpus), args.n_process, args.batch_size,
                                    Path(args.child_output))))
         return 0
+    if args.long_only:
+        WORK_DIR.mkdir(parents=True, exist_ok=True)
+        print(long_line(long_document(args.seed)))
+        return 0
+    long_chars = LONG_CHARS
     if args.quick:
         args.tokens, args.scale, args.repeat_short = QUICK_TOKENS, QUICK_SCALE, 1
-    result = run(args.tokens, args.scale, args.seed, args.repeat_short)
+        long_chars = QUICK_LONG_CHARS
+    result = run(args.tokens, args.scale, args.seed, args.repeat_short, long_chars)
     write_text_atomic(args.output, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(report(result, args.scale))
     print(f"\nwritten: {args.output}")

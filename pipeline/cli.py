@@ -2,36 +2,55 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import signal
 import sys
 from contextlib import nullcontext
 from typing import Iterable, Sequence
 
-from .read.io import InputError, atomic_writer, check_inputs, dump_jsonl_line, read_inputs
+from .read.io import (BadDocument, InputError, atomic_writer, check_inputs, check_output, dump_jsonl_line,
+                      errors_path, printable, read_inputs)
 
 PROGRESS_MIN_DOCS = 5  # below this a progress bar is noise
+ON_ERROR = ("fail", "skip")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the usage is one `--help` away)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fr-finance", description=__doc__)
+    parser = Parser(prog="fr-finance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    Help = argparse.ArgumentDefaultsHelpFormatter  # --help shows each option's default
 
-    extract = commands.add_parser("extract", help="texts → JSONL records (entities, amounts, dates, events)")
+    extract = commands.add_parser("extract", help="texts → JSONL records (entities, amounts, dates, events)",
+                                  formatter_class=Help)
     extract.add_argument("inputs", nargs="+", metavar="INPUT",
                          help=".txt file, directory of .txt files, .jsonl file of {id, text, published?} rows, or - for stdin")
-    extract.add_argument("-o", "--output", help="JSONL file to write (atomically); stdout when absent")
+    extract.add_argument("-o", "--output", help="JSONL file to write (atomically); stdout when absent or -")
     extract.add_argument("--facts", metavar="FILE",
                          help="also write the cross-document facts table (JSONL): one row per distinct event")
-    extract.add_argument("--n-process", type=int, default=1, help="worker processes for the spaCy pipeline")
-    extract.add_argument("--batch-size", type=int, default=32, help="documents per spaCy batch")
-    extract.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    extract.add_argument("--n-process", type=process_count, default=1,
+                         help="worker processes for the spaCy pipeline (-1: one per CPU)")
+    extract.add_argument("--batch-size", type=positive_int, default=32, help="documents per spaCy batch")
+    extract.add_argument("--no-progress", action="store_true",
+                         help="no progress bar on stderr (it only shows on a terminal anyway)")
+    add_on_error_option(extract)
     add_engine_options(extract)
 
-    score = commands.add_parser("score", help="precision, recall, F1 of predictions against hand-labelled gold")
+    score = commands.add_parser("score", help="precision, recall, F1 of predictions against hand-labelled gold",
+                                formatter_class=Help)
     score.add_argument("--gold", required=True, help="directory of gold *.jsonl records")
     score.add_argument("--pred", required=True, help="predicted records (JSONL)")
-    score.add_argument("--out", default="outputs", help="directory for score.json and errors.md (default: outputs)")
+    score.add_argument("--out", default="outputs", help="directory for score.json and errors.md")
 
-    report = commands.add_parser("report", help="one self-contained HTML page to review the extractions")
+    report = commands.add_parser("report", help="one self-contained HTML page to review the extractions",
+                                 formatter_class=Help)
     report.add_argument("--pred", required=True, help="predicted records (JSONL)")
     report.add_argument("--gold", help="directory of gold *.jsonl records: marks misses and false positives")
     report.add_argument("--facts", help="facts table (JSONL) to show; default: facts.jsonl beside --pred")
@@ -67,29 +86,134 @@ def add_facts_command(commands) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like ^C: temporary files removed
+    except ValueError:  # not the main thread (main() called from a library user's thread): leave signals alone
+        previous = None
+    written = _Counter()
+    args.written = written
+    try:
         return COMMANDS[args.command](args)
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("error: interrupted; no output written", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as err:
+        print(f"error: {'terminated' if isinstance(err, Terminated) else 'interrupted'}; {written.outcome()}",
+              file=sys.stderr)
+        return 143 if isinstance(err, Terminated) else 130
+    except BrokenPipeError:
+        # The reader closed the pipe (`extract ... | head`): nothing more to say, as for any Unix filter.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as err:  # disk full, permission changed mid-run...
+        print(f"error: {printable(str(err.filename or ''))}{': ' if err.filename else ''}{err.strerror or err}",
+              file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that atomic writers drop their temporary files."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+class _Counter:
+    """How many records went to stdout before an interruption (a file output is all or nothing)."""
+
+    def __init__(self):
+        self.to_stdout = 0
+
+    def outcome(self) -> str:
+        if self.to_stdout:
+            return f"{self.to_stdout} records were written to stdout before it (output incomplete)"
+        return "no output written"
+
+
+# ---------------------------------------------------------------- extract: checks before the model loads
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not ≥ 1")
+    return value
+
+
+def process_count(text: str) -> int:
+    """argparse type for --n-process: an integer ≥ 1, or -1 for one process per CPU."""
+    if text.strip() == "-1":
+        return -1
+    return positive_int(text)
+
+
+def add_on_error_option(command: argparse.ArgumentParser) -> None:
+    """--on-error, shared by every command that processes documents (one definition)."""
+    command.add_argument("--on-error", choices=ON_ERROR, default="fail",
+                         help="a document that fails: stop with nothing written (fail), or leave it out, "
+                              "write the others and list it on stderr and in OUTPUT.errors.jsonl (skip)")
+
+
+def check_extract_args(args: argparse.Namespace) -> int:
+    """Everything that can be checked before the model loads; returns the expected document count."""
+    expected = check_inputs(args.inputs, scan=args.on_error == "fail")
+    sidecar = errors_path(args.output) if args.on_error == "skip" else None
+    if args.output is not None and args.output.startswith("-") and args.output != "-":
+        raise InputError(f"-o {printable(args.output)}: an output name starting with '-' (use ./{args.output})")
+    check_output(args.output, inputs=args.inputs, others=[args.facts, sidecar])
+    check_output(args.facts, inputs=args.inputs, others=[args.output, sidecar], option="--facts")
+    if sidecar:
+        check_output(sidecar, inputs=args.inputs, others=[args.output, args.facts], option="errors file")
+    return expected
+
+
+class Skipped:
+    """Documents left out under --on-error skip: told on stderr at once, kept for the sidecar file."""
+
+    def __init__(self, fail: bool):
+        self.fail = fail
+        self.rows: list[dict] = []
+
+    def __call__(self, doc_id: str, message: str) -> None:
+        if self.fail:
+            raise BadDocument(doc_id, message if doc_id in message else f"document {doc_id!r} failed: {message}")
+        self.rows.append({"id": doc_id, "error": message})
+        print(f"skipped: {message}" if message.startswith(doc_id) else f"skipped {doc_id}: {message}",
+              file=sys.stderr)
+
+
+def show_progress(args: argparse.Namespace, expected: int) -> bool:
+    """A progress bar only on a terminal, and only for more than a handful of documents (stdin may
+    hold a single text: unknown counts show none)."""
+    return (not args.no_progress and sys.stderr.isatty() and expected > PROGRESS_MIN_DOCS)
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    expected = check_inputs(args.inputs)  # a bad path fails before the slow model load
+    expected = check_extract_args(args)  # bad paths, rows, options fail before the slow model load
     if args.engine == "dask":
-        return run_extract_dask(args, progress=not args.no_progress and (expected < 0 or expected > PROGRESS_MIN_DOCS))
+        return run_extract_dask(args, progress=show_progress(args, expected))
     if args.scheduler or args.workers or args.resume:
         raise InputError("--scheduler, --workers and --resume need --engine dask")
     from .engines.extractor import Extractor  # heavy import, once the arguments are known to be sane
 
-    records = Extractor().records(read_inputs(args.inputs), n_process=args.n_process, batch_size=args.batch_size)
-    if not args.no_progress and (expected < 0 or expected > PROGRESS_MIN_DOCS):
+    skipped = Skipped(fail=args.on_error == "fail")
+    records = Extractor().records(read_inputs(args.inputs, skip=skipped), n_process=args.n_process,
+                                  batch_size=args.batch_size, on_error=skipped)
+    if show_progress(args, expected):
         from tqdm import tqdm
 
-        records = tqdm(records, total=expected if expected > 0 else None, desc="extract", unit="doc", file=sys.stderr)
-    write_records(records, args.output, args.facts)
+        records = tqdm(records, total=expected, desc="extract", unit="doc", file=sys.stderr)
+    sidecar = errors_path(args.output) if args.on_error == "skip" else None
+    write_records(records, args.output, args.facts, counter=args.written, skipped=skipped, sidecar=sidecar)
+    if skipped.rows:
+        print(f"{len(skipped.rows)} document(s) skipped" + (f"; listed in {sidecar}" if sidecar else ""),
+              file=sys.stderr)
     return 0
 
 
@@ -122,19 +246,34 @@ def run_extract_dask(args: argparse.Namespace, progress: bool) -> int:
     return 0
 
 
-def write_records(records: Iterable[dict], output: str | None, facts: str | None = None) -> None:
-    """Each record written as it comes (JSONL, to `output` atomically or to stdout); then the facts table."""
+def write_records(records: Iterable[dict], output: str | None, facts: str | None = None, *,
+                  counter: "_Counter | None" = None, skipped: Skipped | None = None,
+                  sidecar: str | None = None) -> None:
+    """Each record written as it comes (JSONL, to `output` atomically or to stdout), then the facts table
+    and the list of skipped documents. Files are all moved into place together at the end: if one cannot
+    be written, none replaces an earlier one."""
+    from contextlib import ExitStack
+
     stated = []  # (id, events) only: the facts table needs no text, so memory stays small
-    with (atomic_writer(output) if output else nullcontext(sys.stdout)) as out:
+    to_stdout = output is None or output == "-"
+    if to_stdout and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")  # JSONL is UTF-8 whatever the locale
+    with ExitStack() as files:
+        out = sys.stdout if to_stdout else files.enter_context(atomic_writer(output))
         for record in records:
             out.write(dump_jsonl_line(record))
+            if to_stdout and counter is not None:
+                counter.to_stdout += 1
             if facts:
                 stated.append({"id": record["id"], "events": record["events"]})
-    if facts:
-        from .records.facts import build_facts
+        if facts:
+            from .records.facts import build_facts
 
-        with atomic_writer(facts) as out:
-            out.writelines(dump_jsonl_line(fact) for fact in build_facts(stated))
+            facts_out = files.enter_context(atomic_writer(facts))
+            facts_out.writelines(dump_jsonl_line(fact) for fact in build_facts(stated))
+        if sidecar is not None:
+            errors_out = files.enter_context(atomic_writer(sidecar))
+            errors_out.writelines(dump_jsonl_line(row) for row in (skipped.rows if skipped else []))
 
 
 def run_score(args: argparse.Namespace) -> int:
@@ -152,6 +291,7 @@ def run_report(args: argparse.Namespace) -> int:
     from .evaluate.score import load_gold, read_jsonl, score
 
     _require_paths(args.pred, *(p for p in (args.gold, args.facts, args.score) if p))
+    check_output(args.output, inputs=[args.pred], others=[])
     figures = args.score
     if figures is None and args.gold:
         figures = score(load_gold(args.gold), read_jsonl(args.pred))
@@ -166,6 +306,7 @@ def run_facts(args: argparse.Namespace) -> int:
     from .records.shards import facts_of_files
 
     _require_paths(*args.records)
+    check_output(args.output, inputs=args.records)  # not an input, not a directory or device (issue 16)
     facts = facts_of_files(args.records)
     with (atomic_writer(args.output) if args.output else nullcontext(sys.stdout)) as out:
         out.writelines(dump_jsonl_line(fact) for fact in facts)

@@ -28,7 +28,9 @@ def inputs(tmp_path):
     rows = [{"id": "r1", "text": "Kelmar investit."}, {"text": "Sans identifiant."}, {"id": "r3", "text": "Fin " * 200}]
     jsonl = tmp_path / "rows.jsonl"
     jsonl.write_text("\n" + dump_jsonl_line(rows[0]) + "\n\n" + "".join(map(dump_jsonl_line, rows[1:])), encoding="utf-8")
-    return [str(texts), str(jsonl), str(texts / "a.txt")]
+    single = tmp_path / "seul.txt"  # a file given on its own (not one of textes/: ids are unique across inputs)
+    single.write_text("Le groupe Orvane lève 3 millions d'euros.", encoding="utf-8")
+    return [str(texts), str(jsonl), str(single)]
 
 
 # (largest partition in bytes, worker threads): every partition size from one byte to all in one

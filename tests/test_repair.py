@@ -52,7 +52,7 @@ KNOWN = {"accord", "investissement", "usine", "entreprise", "lancement", "dossie
 
 
 @pytest.mark.parametrize("before, after", [
-    ("Laccord a été signé.", "L'accord a été signé."),
+    ("Laccord a été signé par lentreprise.", "L'accord a été signé par l'entreprise."),
     ("le prix de lusine", "le prix de l'usine"),
     ("la part dAirbus", "la part d'Airbus"),
     ("la course à lIA", "la course à l'IA"),

@@ -151,10 +151,10 @@ def test_every_entity_is_a_mark_with_its_label_and_colour(page):
 
 
 @pytest.mark.parametrize("label, title", [
-    ("MONEY", "40000000 EUR up_to"),
-    ("MONEY", "500000000 USD exact"),
-    ("DATE", "2025-09 END"),
-    ("DATE", "2024 END"),
+    ("MONEY", "jusqu'à 40000000 EUR"),  # qualifier and mod codes read as words (models/display.yaml)
+    ("MONEY", "500000000 USD"),
+    ("DATE", "fin 2025-09"),
+    ("DATE", "fin 2024"),
     ("PERCENT", "25 %"),
 ])
 def test_normalised_values_show_on_hover(page, label, title):
@@ -202,7 +202,7 @@ def test_gold_diff_marks_false_positives_misses_and_wrong_values(gold_page):
     assert by_class == {"tp": ["DATE", "ORG", "ORG", "MONEY", "PERCENT", "DATE"], "fp": ["LOC"],
                         "fn": ["MISC"], "wrong-value": ["MONEY"]}
     wrong = dom.find("mark", class_="wrong-value")[-1]
-    assert wrong["title"] == "wrong value: 40000000 EUR up_to | gold: 50000000 EUR up_to"
+    assert wrong["title"] == "wrong value: jusqu'à 40000000 EUR | gold: jusqu'à 50000000 EUR"
     assert "1 wrong value, 1 false positive, 1 missed" in "".join(dom.text)
     rows = {tuple(r["class"].split()) for r in dom.find("tr", class_="event")}
     assert rows == {("event", "tp"), ("event", "fp"), ("event", "fn")}

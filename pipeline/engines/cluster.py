@@ -253,22 +253,21 @@ def run_partition(number: int, partition: Partition, on_error: str, batch_size: 
 
 
 def _batch_records(extractor, batch: list[RawDocument], batch_size: int) -> list[tuple[RawDocument, object]]:
-    """(document, record) in order; when the batch raises, each document alone, (document, exception)
-    for those that raise."""
-    try:
-        return list(zip(batch, extractor.records(batch, batch_size=batch_size)))
-    except Exception:  # noqa: BLE001  (any error of any document: found below, one by one)
-        pass
-    pairs = []
-    for raw in batch:
-        try:
-            pairs.append((raw, next(iter(extractor.records([raw])))))
-        except Exception as err:  # noqa: BLE001
-            pairs.append((raw, err))
-    return pairs
+    """(document, record) in order, (document, DocumentFailed) for one that raises: Extractor.items runs the
+    batch, and each document alone when the batch raises (one definition of that fallback, engines/extractor.py)."""
+    from .extractor import Failure
+
+    return [(raw, DocumentFailed(item.message) if isinstance(item, Failure) else item)
+            for raw, item in zip(batch, extractor.items(batch, batch_size))]
+
+
+class DocumentFailed(Exception):
+    """A document's failure as Extractor.items reports it: "ValueError: ..." (its type and first line)."""
 
 
 def _one_line(err: Exception) -> str:
+    if isinstance(err, DocumentFailed):
+        return " ".join(str(err).split())
     return " ".join(f"{type(err).__name__}: {err}".split())
 
 
@@ -548,10 +547,11 @@ class Parts:
 
 
 def errors_path(output: str | Path) -> Path:
-    """OUT.jsonl → OUT.errors.jsonl: the documents skipped with on_error="skip", one {"id", "error"} a line."""
-    output = Path(output)
-    stem = output.name[:-len(".jsonl")] if output.name.endswith(".jsonl") else output.name
-    return output.with_name(stem + ".errors.jsonl")
+    """OUT.jsonl → OUT.errors.jsonl: the documents skipped with on_error="skip", one {"id", "error"} a line
+    (read/io.py errors_path: the one definition, shared with the local engine)."""
+    from ..read.io import errors_path as sidecar
+
+    return Path(sidecar(str(output)))
 
 
 def _stamps(inputs: list[str]) -> list:

@@ -11,8 +11,9 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import srsly
 from spacy import displacy
@@ -77,27 +78,59 @@ def fmt_number(value: Any, group: bool = False) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=1)
+def display_words() -> dict:
+    """models/display.yaml: the words shown for qualifier and mod codes and for an unknown amount."""
+    from ..nlp import lexicons
+
+    return lexicons.load("display.yaml")
+
+
 def money_text(item: Mapping[str, Any], group: bool = False) -> str:
-    """`value[–value_max] currency qualifier` of a MONEY entity or an event.
+    """How a reader says the amount of a MONEY entity or an event: the qualifier as a word, the figure,
+    the currency; an amount the text does not give says so.
 
     >>> money_text({"value": 1e10, "currency": "USD", "qualifier": "up_to"})
-    '10000000000 USD up_to'
-    >>> money_text({"value": 1e6, "value_max": 2e6, "currency": "EUR", "qualifier": "range"})
-    '1000000–2000000 EUR range'
+    "jusqu'à 10000000000 USD"
+    >>> money_text({"value": 1e6, "value_max": 2e6, "currency": "EUR", "qualifier": "range"}, group=True)
+    'entre 1\u202f000\u202f000 et 2\u202f000\u202f000 EUR'
     >>> money_text({"value": None, "currency": "USD", "qualifier": "approx"})
-    '? USD approx'
+    'montant non précisé (USD)'
+    >>> money_text({"value": 5, "currency": None, "qualifier": "exact"})
+    '5'
     """
+    words = display_words()
+    if item.get("value") is None:
+        currency = item.get("currency")
+        return words["unknown_amount"] + (f" ({currency})" if currency else "")
     amount = fmt_number(item.get("value"), group)
+    qualifier = item.get("qualifier")
     if item.get("value_max") is not None:
-        amount += "–" + fmt_number(item["value_max"], group)
-    return " ".join(part for part in (amount, item.get("currency"), item.get("qualifier")) if part)
+        amount += f" {words['range_join']} " + fmt_number(item["value_max"], group)
+        if qualifier not in (None, "range"):
+            amount = f"{words['qualifiers']['range']} {amount}"
+    word = words["qualifiers"].get(qualifier, qualifier) if qualifier else ""
+    return " ".join(part for part in (word, amount, item.get("currency")) if part)
+
+
+def date_text(entity: Mapping[str, Any]) -> str:
+    """A DATE's value with its mod as a word.
+
+    >>> date_text({"value": "2025-09", "mod": "END"}), date_text({"value": "2024", "mod": None})
+    ('fin 2025-09', '2024')
+    >>> date_text({"value": None, "mod": "MID"})
+    'mi- ?'
+    """
+    mod = entity.get("mod")
+    word = display_words()["date_mods"].get(mod, mod) if mod else ""
+    return " ".join(part for part in (word, str(entity.get("value") or "?")) if part)
 
 
 def normalised(entity: Mapping[str, Any]) -> str:
     """What an entity's hover title shows: its normalised value, or its canonical name when that differs.
 
     >>> normalised({"label": "DATE", "text": "fin septembre 2025", "value": "2025-09", "mod": "END"})
-    '2025-09 END'
+    'fin 2025-09'
     >>> normalised({"label": "PERCENT", "text": "7,5 %", "value": 7.5})
     '7.5 %'
     >>> normalised({"label": "PER", "text": "Dario", "canonical": "Dario Amodei"})
@@ -109,7 +142,7 @@ def normalised(entity: Mapping[str, Any]) -> str:
     if label == "MONEY":
         return money_text(entity)
     if label == "DATE":
-        return " ".join(str(part) for part in (entity.get("value") or "?", entity.get("mod")) if part)
+        return date_text(entity)
     if label == "PERCENT":
         return f"{fmt_number(entity.get('value'))} %"
     canonical = entity.get("canonical")
@@ -364,8 +397,35 @@ def doc_anchors(ids: Iterable[Any]) -> dict[str, str]:
     return anchors
 
 
+@dataclass
+class DocSummary:
+    """One row of the documents table."""
+    doc_id: str
+    anchor: str
+    title: str
+    entities: int
+    events: int
+    errors: int
+
+
+def title_line(text: str, limit: int = 90) -> str:
+    """The first line of a text that is not its `date` line, cut to `limit` characters.
+
+    >>> title_line(" date 2025-11-19\\n\\nAlpha lève 3 M€\\nCorps"), title_line("x" * 100, 10)
+    ('Alpha lève 3 M€', 'xxxxxxxxx…')
+    """
+    from ..read.published import DATE_LINE
+
+    match = DATE_LINE.match(text)
+    head = text[match.end():] if match else text
+    line = next((line.strip() for line in head[:2000].splitlines() if line.strip()), "")
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
 def render_document(record: Mapping[str, Any], anchor: str, gold: Mapping[str, Any] | None,
-                    fact_evidence: list[tuple[int, int]], notes: list[str] = ()) -> str:
+                    fact_evidence: list[tuple[int, int]], notes: list[str] = (), open_: bool = True,
+                    ) -> tuple[str, DocSummary]:
+    """A document's section (a <details>, open or closed) and its row of the documents table."""
     text = record.get("text") or ""
     notes = list(notes)
     predicted, dropped = valid_spans(record.get("entities") or [], text)
@@ -385,11 +445,21 @@ def render_document(record: Mapping[str, Any], anchor: str, gold: Mapping[str, A
     evidence = [span for span in evidence + fact_evidence if span]
     linked = {mark.anchor for mark in marks}
 
+    errors = dropped
+    if diff is not None:
+        hits, missed_events = match_events(events, gold_events)
+        errors += diff.wrong_value + diff.false_positive + diff.missed + hits.count(False) + len(missed_events)
+    summary = DocSummary(str(record.get("id")), anchor, title_line(text), len(record.get("entities") or []),
+                         len(events), errors)
+
     meta = [f"source {esc(record.get('source'))}" if record.get("source") else "",
             f"published {esc(record.get('published'))}" if record.get("published") else "",
             "repairs " + esc(", ".join(f"{r.get('kind')} ×{r.get('count')}" for r in record["repairs"]))
             if record.get("repairs") else ""]
-    parts = [f'<section class="doc" id="{esc(anchor)}">', f"<h2>{esc(record.get('id'))}</h2>",
+    classes = "doc" + (" has-errors" if errors else "") + (" has-events" if events else "")
+    parts = [f'<details class="{classes}" id="{esc(anchor)}"{" open" if open_ else ""}>',
+             f"<summary><h2>{esc(record.get('id'))}</h2> <span class=\"doc-title\">{esc(summary.title)}</span>"
+             f" <small>{_counts_text(summary)}</small></summary>",
              f'<p class="meta">{" · ".join(m for m in meta if m)}</p>']
     if diff is not None:
         parts.append(f'<p class="diff">entities: {diff.correct} correct, {diff.wrong_value} wrong value, '
@@ -400,8 +470,15 @@ def render_document(record: Mapping[str, Any], anchor: str, gold: Mapping[str, A
         items = "".join(f"<li>{esc(_describe(g, text))}</li>" for g in diff.hidden_misses)
         parts.append(f'<div class="hidden-misses">Missed gold entities overlapping a prediction:<ul>{items}</ul></div>')
     parts.append("<h3>Events</h3>" + events_table(anchor, text, events, gold_events, linked))
-    parts.append("</section>")
-    return "\n".join(parts)
+    parts.append("</details>")
+    return "\n".join(parts), summary
+
+
+def _counts_text(summary: DocSummary) -> str:
+    parts = [f"{summary.entities} entities", f"{summary.events} events"]
+    if summary.errors:
+        parts.append(f"{summary.errors} errors")
+    return " · ".join(parts)
 
 
 # ----------------------------------------------------------------------------------- score and facts
@@ -452,24 +529,32 @@ def render_figures(figures: Any, level: int = 3) -> str:
     return "\n".join(parts)
 
 
-def facts_table(facts: list, anchors: Mapping[str, str], texts: Mapping[str, str]) -> str:
+def facts_table(facts: list, anchors: Mapping[str, str], texts: Mapping[str, str],
+                href: Callable[[str], str] | None = None) -> str:
+    """The cross-document facts; each fact's sources grouped by document ("d096 ×2"), each document linked
+    to the evidence of its first source. `href(anchor)` turns an anchor into a link (another page)."""
     if not facts:
         return '<p class="none">No facts.</p>'
+    href = href or (lambda anchor: f"#{anchor}")
     rows = []
     for fact in facts:
-        links = []
+        by_doc: dict[str, list] = {}
         for source in fact.get("sources") or []:
-            doc_id = str(source.get("id"))
+            by_doc.setdefault(str(source.get("id")), []).append(source)
+        links = []
+        for doc_id, sources in by_doc.items():
+            label = esc(doc_id) + (f" ×{len(sources)}" if len(sources) > 1 else "")
             anchor = anchors.get(doc_id)
-            span = _valid_range(source.get("evidence"), texts.get(doc_id, ""))
             if anchor is None:
-                links.append(esc(doc_id))
-            else:
-                target = evidence_anchor(anchor, span) if span else anchor
-                links.append(f'<a href="#{esc(target)}">{esc(doc_id)}</a>')
+                links.append(label)
+                continue
+            span = next((s for s in (_valid_range(src.get("evidence"), texts.get(doc_id, "")) for src in sources)
+                         if s), None)
+            target = evidence_anchor(anchor, span) if span else anchor
+            links.append(f'<a href="{esc(href(target))}">{label}</a>')
         money = money_text(fact, group=True) if fact.get("value") is not None or fact.get("currency") else ""
         cells = [esc(fact.get("type")), esc(parties(fact)), esc(fact.get("target")), esc(money),
-                 esc(fact.get("date")), "<br>".join(links)]
+                 esc(fact.get("date")), ", ".join(links)]
         rows.append('<tr class="fact">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("type", "investor(s) / acquirer", "target", "amount", "date", "sources"))
     return f'<table class="facts"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -492,7 +577,20 @@ CSS = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; margin: 1.5rem auto; max-width: 72rem;
        padding: 0 1rem; color: #222; }
 h1 { margin-bottom: .2rem; } h2 { margin: 0 0 .3rem; border-bottom: 1px solid #ccc; }
-section.doc { margin: 2rem 0 3rem; }
+details.doc { margin: .4rem 0; border-top: 1px solid #ddd; padding-top: .3rem; }
+details.doc[open] { margin-bottom: 2.5rem; }
+details.doc > summary, details.facts > summary { cursor: pointer; }
+details.facts > summary h2 { display: inline; }
+.jump { font-size: .95em; }
+details.doc > summary h2 { display: inline; border: 0; font-size: 1.1em; }
+.doc-title { color: #333; } summary small { color: #777; }
+table.docs td:nth-child(n+3) { text-align: right; }
+input[name=filter] { margin-left: 1rem; }
+#show-errors:checked ~ table.docs tr.doc-row:not(.has-errors),
+#show-errors:checked ~ details.doc:not(.has-errors),
+#show-events:checked ~ table.docs tr.doc-row:not(.has-events),
+#show-events:checked ~ details.doc:not(.has-events) { display: none; }
+ul.documents, ul.normalisation { color: #444; font-size: .9em; }
 .meta, .diff, .note, .none { color: #555; margin: .2rem 0; } .note { color: #a40; }
 .entities { line-height: 2.5; white-space: normal; }
 mark.entity { padding: .35em .5em; margin: 0 .15em; line-height: 1; border-radius: .35em; color: #111; }
@@ -512,7 +610,6 @@ tr.fp td { background: #fde8e8; } tr.fn td { background: #e6f0ff; } tr.tp td { b
 .legend mark { display: inline-block; margin: .2rem; }
 .legend mark.fp, .legend mark.wrong-value { background: #eee; }
 .hidden-misses { font-size: .9em; color: #06c; }
-nav ul { columns: 3; font-size: .9em; }
 """
 
 
@@ -553,47 +650,190 @@ def score_table(figures: Mapping[str, Any]) -> str:
         cells = [counts.get("precision"), counts.get("recall"), counts.get("f1"), None, None, None,
                  counts.get("gold"), counts.get("predicted")]
         rows.append(f"<tr><th>events: {esc(kind)}</th>" + "".join(f"<td>{_figure(c)}</td>" for c in cells) + "</tr>")
-    extra = {key: value for key, value in figures.items() if key in ("normalisation", "documents")}
-    return f'<table class="scores">{head}{"".join(rows)}</table>' + render_figures(extra)
+    return (f'<table class="scores">{head}{"".join(rows)}</table>'
+            + normalisation_lines(figures.get("normalisation")) + documents_lines(figures.get("documents")))
 
 
-def render_report(records: Iterable[Mapping[str, Any]], gold: Mapping[str, Mapping] | None = None,
-                  score: Mapping[str, Any] | None = None, facts: list | None = None,
-                  title: str = "Extraction review", notes: Iterable[str] = ()) -> str:
-    """The whole page. `gold` maps document id → gold record; `facts` are facts.jsonl rows (None: no section)."""
-    records = list(records)
-    anchors = doc_anchors(r.get("id") for r in records)
-    texts = {str(r.get("id")): r.get("text") or "" for r in records}
+IDS_SHOWN = 20  # a list of document ids longer than this is cut ("and 930 more")
+
+
+def _ids_text(ids: Any) -> str:
+    if not isinstance(ids, list):
+        return esc(ids)
+    if not ids:
+        return "none"
+    more = f" and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else ""
+    return esc(", ".join(map(str, ids[:IDS_SHOWN])) + more)
+
+
+def documents_lines(docs: Any) -> str:
+    """The scorer's "documents" block as sentences (no raw keys); another shape is shown as it is."""
+    if not isinstance(docs, Mapping):
+        return ""
+    if not {"gold", "predicted", "scored"} <= set(docs):
+        return render_figures({"documents": docs})
+    empty = " (scored as empty)" if docs.get("missing_predictions_scored_as_empty") else " (not scored)"
+    items = [f"{_figure(docs['scored'])} documents scored: {_figure(docs['gold'])} in gold, "
+             f"{_figure(docs['predicted'])} predicted",
+             f"gold without prediction{empty}: {_ids_text(docs.get('missing_predictions', []))}",
+             f"prediction without gold (not scored): {_ids_text(docs.get('missing_gold', []))}",
+             f"text differs from gold, offsets aligned: {_ids_text(docs.get('aligned', []))}"]
+    invalid = docs.get("invalid_spans") or []
+    if isinstance(invalid, list) and invalid:
+        shown = ", ".join(f"{bad.get('side')} {bad.get('id')} [{bad.get('start')}, {bad.get('end')}): "
+                          f"{bad.get('problem')}" for bad in invalid if isinstance(bad, Mapping))
+        items.append(f"entities left out, offsets invalid: {esc(shown)}")
+    return '<ul class="documents">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def normalisation_lines(norm: Any) -> str:
+    """Value accuracy of matched MONEY and DATE spans as sentences; another shape is shown as it is."""
+    if not isinstance(norm, Mapping):
+        return ""
+    money, date = norm.get("MONEY"), norm.get("DATE")
+    if not (isinstance(money, Mapping) and isinstance(date, Mapping)):
+        return render_figures({"normalisation": norm})
+
+    def share(correct: Any, total: Any) -> str:
+        if isinstance(correct, int) and isinstance(total, int) and total:
+            return f"{correct / total:.3f} ({correct}/{total})"
+        return "n/a"
+
+    items = [f"MONEY value and currency right: {share(money.get('value_currency_correct'), money.get('matched'))}",
+             f"DATE value right: {share(date.get('value_correct'), date.get('matched'))}",
+             f"DATE mod right: {share(date.get('mod_correct'), date.get('matched'))}"]
+    return ('<p class="meta">On the spans matched under partial:</p><ul class="normalisation">'
+            + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+
+
+OPEN_UP_TO = 10  # documents shown open; more start closed (a closed <details> costs the browser little)
+PAGE_BYTES = 1_000_000  # above this the documents move to pages of their own (report-2.html, ...): each opens in ~1 s
+
+
+def documents_table(rows: list[DocSummary], href: Callable[[str], str], skipped: list[Mapping] = ()) -> str:
+    """The table of documents, with CSS-only filters (the page runs no script): all, with errors, with
+    events. The radio buttons sit before the table and the sections, as siblings, so `:checked ~` reaches
+    them."""
+    body = []
+    for row in rows:
+        classes = "doc-row" + (" has-errors" if row.errors else "") + (" has-events" if row.events else "")
+        body.append(f'<tr class="{classes}"><td><a href="{esc(href(row.anchor))}">{esc(row.doc_id)}</a></td>'
+                    f"<td>{esc(row.title)}</td><td>{row.entities}</td><td>{row.events}</td>"
+                    f"<td>{row.errors or ''}</td></tr>")
+    for item in skipped:
+        body.append(f'<tr class="doc-row has-errors skipped"><td>{esc(item.get("id"))}</td>'
+                    f'<td>skipped: {esc(item.get("error"))}</td><td></td><td></td><td>1</td></tr>')
+    with_errors = sum(1 for row in rows if row.errors) + len(skipped)
+    with_events = sum(1 for row in rows if row.events)
+    filters = (f'<input type="radio" name="filter" id="show-all" checked><label for="show-all">all ({len(rows) + len(skipped)})</label> '
+               f'<input type="radio" name="filter" id="show-errors"><label for="show-errors">with errors ({with_errors})</label> '
+               f'<input type="radio" name="filter" id="show-events"><label for="show-events">with events ({with_events})</label>')
+    head = "".join(f"<th>{h}</th>" for h in ("document", "first line", "entities", "events", "errors"))
+    return (f'{filters}\n<table class="docs"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
+def _page(title: str, body: list[str]) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{esc(title)}</title>\n"
+            f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def render_pages(records: Iterable[Mapping[str, Any]], gold: Mapping[str, Mapping] | None = None,
+                 score: Mapping[str, Any] | None = None, facts: list | None = None,
+                 title: str = "Extraction review", notes: Iterable[str] = (), skipped: list[Mapping] = (),
+                 name: str = "report.html", max_bytes: int | None = PAGE_BYTES) -> list[tuple[str, str]]:
+    """The review as (file name, HTML) pages: one page when it fits in `max_bytes` (None: always one),
+    else a first page (summary, score, facts, table of documents) and pages of documents, each under
+    `max_bytes`, named after `name` ("report-2.html", ...)."""
+    records, seen = list(records), set()
+    unique = []
+    for record in records:
+        doc_id = str(record.get("id"))
+        if doc_id not in seen:  # a repeated id would duplicate anchors
+            seen.add(doc_id)
+            unique.append(record)
+    anchors = doc_anchors(r.get("id") for r in unique)
+    texts = {str(r.get("id")): r.get("text") or "" for r in unique}
     fact_spans = fact_evidence_by_doc(facts or [], texts)
+    open_ = len(unique) <= OPEN_UP_TO
+    sections, rows = [], []
+    for record in unique:
+        doc_id = str(record.get("id"))
+        doc_gold = gold.get(doc_id) if gold is not None else None
+        doc_notes = ["no gold record for this document"] if gold is not None and doc_gold is None else []
+        section, row = render_document(record, anchors[doc_id], doc_gold, fact_spans.get(doc_id, []), doc_notes,
+                                       open_=open_)
+        sections.append(section)
+        rows.append(row)
+
+    # Which page each document goes on: page 0 is the first page (it holds everything when it fits).
+    stem, suffix = Path(name).stem, Path(name).suffix or ".html"
+    total = sum(len(section.encode("utf-8")) for section in sections)
+    page_of: dict[str, int] = {}
+    pages: list[list[str]] = [[]]
+    if max_bytes is None or total <= max_bytes * 0.8:
+        page_of = {row.anchor: 0 for row in rows}
+        pages[0] = sections
+    else:
+        size = max_bytes  # start a new page at once
+        for section, row in zip(sections, rows):
+            length = len(section.encode("utf-8"))
+            if size + length > max_bytes * 0.9 and (size or len(pages) == 1):
+                pages.append([])
+                size = 0
+            pages[-1].append(section)
+            page_of[row.anchor] = len(pages) - 1
+            size += length
+    files = [name] + [f"{stem}-{n}{suffix}" for n in range(2, len(pages) + 1)]
+
+    def href_from(page: int) -> Callable[[str], str]:
+        def href(anchor: str) -> str:
+            doc = next((a for a in page_of if anchor == a or anchor.startswith(a + "-")), None)
+            target = page_of.get(doc, 0) if doc else 0
+            return f"#{anchor}" if target == page else f"{files[target]}#{anchor}"
+        return href
+
+    n_entities = sum(row.entities for row in rows)
+    n_events = sum(row.events for row in rows)
     body = [f"<h1>{esc(title)}</h1>",
-            f'<p class="meta">{len(records)} documents · '
-            f"{sum(len(r.get('entities') or []) for r in records)} entities · "
-            f"{sum(len(r.get('events') or []) for r in records)} events</p>",
+            f'<p class="meta">{len(rows)} documents · {n_entities} entities · {n_events} events'
+            + (f" · {len(skipped)} skipped" if skipped else "")
+            + (f" · documents on {len(files) - 1} further pages" if len(files) > 1 else "") + "</p>",
             legend(gold is not None)]
     body += [f'<p class="note">{esc(note)}</p>' for note in notes]
     if gold is not None:
         orphans = sorted(set(map(str, gold)) - set(texts))
         if orphans:
             body.append(f'<p class="note">gold documents with no prediction: {esc(", ".join(orphans))}</p>')
+    jump = [('score', 'Score') if score else None, ("facts", f"Facts ({len(facts)})") if facts is not None else None,
+            ("documents", f"Documents ({len(rows)})")]
+    body.append('<p class="jump">' + " · ".join(f'<a href="#{a}">{t}</a>' for a, t in filter(None, jump)) + "</p>")
     if score:
-        body.append('<section class="score"><h2>Score</h2>' + score_table(score) + "</section>")
+        body.append('<section class="score" id="score"><h2>Score</h2>' + score_table(score) + "</section>")
     if facts is not None:
-        body.append('<section class="facts"><h2>Facts</h2>' + facts_table(facts, anchors, texts) + "</section>")
-    toc = "".join(f'<li><a href="#{esc(anchors[str(r.get("id"))])}">{esc(r.get("id"))}</a></li>' for r in records)
-    body.append(f"<nav><h2>Documents</h2><ul>{toc}</ul></nav>")
-    seen = set()
-    for record in records:
-        doc_id = str(record.get("id"))
-        if doc_id in seen:
-            continue  # a repeated id would duplicate anchors
-        seen.add(doc_id)
-        doc_gold = gold.get(doc_id) if gold is not None else None
-        doc_notes = ["no gold record for this document"] if gold is not None and doc_gold is None else []
-        body.append(render_document(record, anchors[doc_id], doc_gold, fact_spans.get(doc_id, []), doc_notes))
-    return ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{esc(title)}</title>\n"
-            f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+        facts_open = " open" if len(facts) <= OPEN_UP_TO else ""  # many facts: the documents table comes first
+        body.append(f'<details class="facts" id="facts"{facts_open}><summary><h2>Facts ({len(facts)})</h2></summary>'
+                    + facts_table(facts, anchors, texts, href_from(0)) + "</details>")
+    body.append('<main class="documents" id="documents"><h2>Documents</h2>'
+                + documents_table(rows, href_from(0), list(skipped))
+                + "\n" + "\n".join(pages[0]) + "</main>")
+    result = [(files[0], _page(title, body))]
+    for number, page_sections in enumerate(pages[1:], 2):
+        heading = f"{title} — documents, page {number} of {len(files)}"
+        nav = f'<p class="meta"><a href="{esc(files[0])}">← summary, score and facts</a></p>'
+        result.append((files[number - 1], _page(heading, [f"<h1>{esc(heading)}</h1>", nav, legend(gold is not None),
+                                                           '<main class="documents">' + "\n".join(page_sections)
+                                                           + "</main>"])))
+    return result
+
+
+def render_report(records: Iterable[Mapping[str, Any]], gold: Mapping[str, Mapping] | None = None,
+                  score: Mapping[str, Any] | None = None, facts: list | None = None,
+                  title: str = "Extraction review", notes: Iterable[str] = (), skipped: list[Mapping] = ()) -> str:
+    """The whole review as one page. `gold` maps document id → gold record; `facts` are facts.jsonl rows
+    (None: no section); `skipped` the rows of an --on-error skip sidecar file."""
+    return render_pages(records, gold, score, facts, title, notes, skipped, max_bytes=None)[0][1]
 
 
 # ------------------------------------------------------------------------------------------------ files
@@ -606,22 +846,41 @@ def read_gold(gold_dir: str | Path) -> dict[str, dict]:
 
 
 def write_report(pred_path: str | Path, out_path: str | Path, gold_dir: str | Path | None = None,
-                 facts_path: str | Path | None = None, score: Mapping[str, Any] | str | Path | None = None) -> Path:
-    """Write the review page for a predictions JSONL file; atomic (temp file in the same dir, then os.replace).
+                 facts_path: str | Path | None = None, score: Mapping[str, Any] | str | Path | None = None,
+                 max_bytes: int | None = PAGE_BYTES) -> Path:
+    """Write the review page(s) for a predictions JSONL file; each atomically (temp file in the same dir, then
+    os.replace), the pages of documents before the first page that links to them.
 
     `facts_path` may name a file that does not exist yet: the page then says so. `score` is a figures dict or
-    the path of a JSON file holding one.
+    the path of a JSON file holding one. The documents an `--on-error skip` run left out (its sidecar file
+    beside `pred_path`) are listed.
     """
-    records = list(srsly.read_jsonl(pred_path))
+    from ..read.io import errors_path
+    from .score import ScoreInputError, read_jsonl  # one-line errors naming the file and line
+
+    records = read_jsonl(pred_path)
     gold = read_gold(gold_dir) if gold_dir is not None else None
     facts, notes = None, []
     if facts_path is not None:
         if Path(facts_path).exists():
-            facts = list(srsly.read_jsonl(facts_path))
+            facts = read_jsonl(facts_path)
         else:
             notes.append(f"no facts file at {facts_path}")
     if isinstance(score, (str, Path)):
-        score = srsly.read_json(score)
-    page = render_report(records, gold=gold, score=score, facts=facts, notes=notes)
-    write_text_atomic(out_path, page)
-    return Path(out_path)
+        try:
+            score = srsly.read_json(score)
+        except ValueError as err:
+            raise ScoreInputError(f"{score}: invalid JSON ({err})") from None
+    sidecar = Path(errors_path(str(pred_path)))
+    skipped = read_jsonl(sidecar) if sidecar.is_file() else []
+    out_path = Path(out_path)
+    pages = render_pages(records, gold=gold, score=score, facts=facts, notes=notes, skipped=skipped,
+                         name=out_path.name, max_bytes=max_bytes)
+    for name, page in reversed(pages):
+        write_text_atomic(out_path.with_name(name), page)
+    stale = re.compile(re.escape(out_path.stem) + r"-(\d+)" + re.escape(out_path.suffix))
+    for path in out_path.parent.glob(f"{out_path.stem}-*{out_path.suffix}"):
+        match = stale.fullmatch(path.name)
+        if match and int(match.group(1)) > len(pages):
+            path.unlink(missing_ok=True)  # a page of an earlier, longer review
+    return out_path

@@ -23,8 +23,8 @@ from typing import Any, Iterable
 import srsly
 from nervaluate import Evaluator
 
-from ..read.io import write_text_atomic
-from ..records.event import one_to_one, pair_events
+from ..read.io import InputError, write_text_atomic
+from ..records.event import one_to_one, pair_events  # noqa: F401  (one_to_one: part of this module's API)
 
 LABELS = ("PER", "ORG", "LOC", "MISC", "MONEY", "DATE", "PERCENT")
 EVENT_TYPES = ("investment", "acquisition", "valuation")
@@ -35,12 +35,29 @@ MIN_OVERLAP_PERCENTAGE = 1.0  # nervaluate's lowest allowed threshold: any overl
 
 # ---------------------------------------------------------------- reading
 
+class ScoreInputError(InputError, ValueError):
+    """A gold or predictions file the scorer cannot use; one line naming the file (and line or document)."""
+
+
 def read_jsonl(path: str | Path) -> list[dict]:
-    """Records of one JSONL file; a malformed line raises ValueError naming the file."""
+    """Records of one JSONL file; a malformed line raises ScoreInputError naming the file and line."""
+    records = []
     try:
-        return list(srsly.read_jsonl(path))
-    except ValueError as err:
-        raise ValueError(f"{path}: {err}") from None
+        with open(path, "rb") as stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError
+                    reason = getattr(err, "msg", None) or type(err).__name__
+                    raise ScoreInputError(f"{path}:{number}: invalid JSON ({reason})") from None
+                if not isinstance(record, dict):
+                    raise ScoreInputError(f"{path}:{number}: a record must be a JSON object")
+                records.append(record)
+    except OSError as err:
+        raise ScoreInputError(f"{path}: cannot read ({err.strerror})") from None
+    return records
 
 
 def index_by_id(records: Iterable[dict], where: str) -> dict[str, dict]:
@@ -49,20 +66,64 @@ def index_by_id(records: Iterable[dict], where: str) -> dict[str, dict]:
     for record in records:
         doc_id = record.get("id")
         if doc_id is None:
-            raise ValueError(f"{where}: a record has no 'id'")
+            raise ScoreInputError(f"{where}: a record has no 'id'")
         if doc_id in by_id:
-            raise ValueError(f"{where}: id {doc_id!r} occurs twice")
+            raise ScoreInputError(f"{where}: id {doc_id!r} occurs twice")
+        check_shape(record, where)
         by_id[doc_id] = record
     return by_id
+
+
+def check_shape(record: dict, where: str) -> None:
+    """What scoring reads from a record has the types FORMAT.md gives: `text` a string, `entities` and
+    `events` lists of objects, each entity with integer `start` and `end`. One line naming the document."""
+    doc = f"{where}: document {record.get('id')!r}"
+    if record.get("text") is not None and not isinstance(record["text"], str):
+        raise ScoreInputError(f"{doc}: 'text' must be a string")
+    for field in ("entities", "events"):
+        items = record.get(field)
+        if items is not None and not (isinstance(items, list) and all(isinstance(i, dict) for i in items)):
+            raise ScoreInputError(f"{doc}: '{field}' must be a list of objects")
+    for number, ent in enumerate(record.get("entities") or [], 1):
+        for key in ("start", "end"):
+            if not isinstance(ent.get(key), int) or isinstance(ent.get(key), bool):
+                raise ScoreInputError(f"{doc}: entity {number} has no integer '{key}'")
 
 
 def load_gold(gold_dir: str | Path) -> list[dict]:
     """All records of the `*.jsonl` files in gold_dir (a single .jsonl file is accepted too)."""
     gold_dir = Path(gold_dir)
+    if not gold_dir.exists():
+        raise ScoreInputError(f"{gold_dir}: no such file or directory")
     files = [gold_dir] if gold_dir.is_file() else sorted(gold_dir.glob("*.jsonl"))
     if not files:
-        raise ValueError(f"{gold_dir}: no *.jsonl gold file")
-    return [record for path in files for record in read_jsonl(path)]
+        raise ScoreInputError(f"{gold_dir}: no *.jsonl gold file")
+    records = [record for path in files for record in read_jsonl(path)]
+    if not records:
+        raise ScoreInputError(f"{gold_dir}: the gold files hold no record")
+    return records
+
+
+def invalid_spans(record: dict, text: str | None) -> list[dict]:
+    """Entities whose offsets cannot index the text: reversed or empty (end ≤ start), negative, or past its
+    end. They are left out of the figures and listed (score.json documents.invalid_spans, errors.md).
+
+    >>> invalid_spans({"entities": [{"start": 5, "end": 2, "label": "ORG"}, {"start": 0, "end": 9}]}, "Airbus")
+    [{'start': 5, 'end': 2, 'label': 'ORG', 'problem': 'end before start'}, {'start': 0, 'end': 9, 'label': None, 'problem': 'past the end of the text (6)'}]
+    """
+    bad = []
+    for ent in record.get("entities") or []:
+        start, end = ent["start"], ent["end"]
+        if end <= start:
+            problem = "end before start" if end < start else "empty span"
+        elif start < 0:
+            problem = "negative offset"
+        elif text is not None and end > len(text):
+            problem = f"past the end of the text ({len(text)})"
+        else:
+            continue
+        bad.append({"start": start, "end": end, "label": ent.get("label"), "problem": problem})
+    return bad
 
 
 # ---------------------------------------------------------------- text alignment
@@ -159,13 +220,13 @@ class TextAlignment:
 
 # ---------------------------------------------------------------- spans
 
-def _entities(record: dict) -> list[dict]:
-    """The record's entities with a known label, sorted by position, each at least one character long."""
+def _entities(record: dict, text: str | None = None) -> list[dict]:
+    """The record's entities with a known label and valid offsets (see invalid_spans), sorted by position."""
     ents = []
     for ent in record.get("entities") or []:
-        if ent.get("label") in LABELS:
-            start, end = int(ent["start"]), int(ent["end"])
-            ents.append({**ent, "start": start, "end": max(end, start + 1)})
+        start, end = int(ent["start"]), int(ent["end"])
+        if ent.get("label") in LABELS and 0 <= start < end and (text is None or end <= len(text)):
+            ents.append({**ent, "start": start, "end": end})
     return sorted(ents, key=lambda e: (e["start"], e["end"], e["label"]))
 
 
@@ -403,7 +464,7 @@ def _score_events(gold: list[dict], pred: list[dict], counts: dict[str, list[int
 
 
 def score(gold_records: Iterable[dict], pred_records: Iterable[dict], *,
-          score_missing: bool = True) -> dict:
+          score_missing: bool = True, gold_name: str = "gold", pred_name: str = "predictions") -> dict:
     """All figures of gold vs predictions, JSON-ready.
 
     Documents are matched by id. A gold document without prediction counts as an empty prediction
@@ -411,13 +472,13 @@ def score(gold_records: Iterable[dict], pred_records: Iterable[dict], *,
     be scored. Both kinds are listed under "documents". When a predicted text differs from the gold
     text, predicted offsets are mapped onto the gold text (listed under documents.aligned).
     """
-    gold_by_id = index_by_id(gold_records, "gold")
-    pred_by_id = index_by_id(pred_records, "predictions")
+    gold_by_id = index_by_id(gold_records, gold_name)
+    pred_by_id = index_by_id(pred_records, pred_name)
     missing_pred = sorted(set(gold_by_id) - set(pred_by_id))
     missing_gold = sorted(set(pred_by_id) - set(gold_by_id))
     doc_ids = sorted(d for d in gold_by_id if d in pred_by_id or score_missing)
 
-    gold_docs, pred_docs, aligned, errors = [], [], [], {}
+    gold_docs, pred_docs, aligned, errors, invalid = [], [], [], {}, []
     tally = dict.fromkeys(("money_matched", "money_correct", "date_matched",
                            "date_value_correct", "date_mod_correct"), 0)
     event_counts = {t: [0, 0, 0] for t in EVENT_TYPES}  # correct, predicted, gold
@@ -425,7 +486,11 @@ def score(gold_records: Iterable[dict], pred_records: Iterable[dict], *,
         gold_record, pred_record = gold_by_id[doc_id], pred_by_id.get(doc_id, {})
         gold_text = gold_record.get("text") or ""
         pred_text = pred_record.get("text")
-        gold_ents, pred_ents = _entities(gold_record), _entities(pred_record)
+        for side, record, own_text in (("gold", gold_record, gold_text),
+                                       ("predicted", pred_record, pred_text if pred_text is not None else gold_text)):
+            invalid += [{"id": doc_id, "side": side, **bad} for bad in invalid_spans(record, own_text)]
+        gold_ents = _entities(gold_record, gold_text)
+        pred_ents = _entities(pred_record, pred_text if pred_text is not None else gold_text)
         if pred_text is not None and gold_text and pred_text != gold_text:
             aligned.append(doc_id)
             pred_ents = _onto_gold(pred_ents, TextAlignment(pred_text, gold_text))
@@ -448,7 +513,7 @@ def score(gold_records: Iterable[dict], pred_records: Iterable[dict], *,
         "documents": {
             "gold": len(gold_by_id), "predicted": len(pred_by_id), "scored": len(doc_ids),
             "missing_predictions": missing_pred, "missing_predictions_scored_as_empty": score_missing,
-            "missing_gold": missing_gold, "aligned": aligned,
+            "missing_gold": missing_gold, "aligned": aligned, "invalid_spans": invalid,
         },
         "schemes": {ours: f"nervaluate {theirs}" for ours, theirs in SCHEMES.items()},
         "spans": span_figures(gold_docs, pred_docs),
@@ -481,6 +546,7 @@ def format_table(figures: dict) -> str:
         f" {_ids(docs['missing_predictions'])}",
         f"  prediction without gold (not scored): {_ids(docs['missing_gold'])}",
         f"  text differs, offsets aligned: {_ids(docs['aligned'])}",
+        *_invalid_lines(docs.get("invalid_spans") or [], "  "),
         "",
         f"{'Spans':<9}{'strict P':>9}{'R':>7}{'F1':>7}  {'partial P':>9}{'R':>7}{'F1':>7}  {'gold':>5}{'pred':>6}",
     ]
@@ -499,6 +565,15 @@ def format_table(figures: dict) -> str:
         lines.append(f"{kind:<13}{row['precision']:>7.3f}{row['recall']:>7.3f}{row['f1']:>7.3f}  "
                      f"{row['gold']:>5}{row['predicted']:>6}")
     return "\n".join(lines)
+
+
+def _invalid_lines(invalid: list[dict], indent: str) -> list[str]:
+    """One line per entity left out of the figures because its offsets cannot index the text."""
+    if not invalid:
+        return []
+    return [f"{indent}{len(invalid)} entities left out, offsets invalid:"] + [
+        f"{indent}  {bad['side']} {bad['id']} [{bad['start']}, {bad['end']}) {bad['label']}: {bad['problem']}"
+        for bad in invalid]
 
 
 def _accuracy_line(name: str, correct: int, total: int) -> str:
@@ -521,7 +596,8 @@ def format_errors(figures: dict) -> str:
              f"boundary mismatches; partial counts a boundary mismatch as found.", "",
              f"- gold without prediction: {_ids(docs['missing_predictions'])}",
              f"- prediction without gold (not scored): {_ids(docs['missing_gold'])}",
-             f"- predicted text differs from gold (offsets aligned): {_ids(docs['aligned'])}", ""]
+             f"- predicted text differs from gold (offsets aligned): {_ids(docs['aligned'])}",
+             *_invalid_lines(docs.get("invalid_spans") or [], "- "), ""]
     if not figures["errors"]:
         lines.append("No errors.")
     for doc_id, errors in figures["errors"].items():
@@ -541,9 +617,14 @@ def format_errors(figures: dict) -> str:
 
 def run_score(gold_dir: str | Path, pred_path: str | Path, out_dir: str | Path) -> dict:
     """Score pred_path against gold_dir: print the table, write out_dir/score.json and errors.md."""
-    figures = score(load_gold(gold_dir), read_jsonl(pred_path))
+    figures = score(load_gold(gold_dir), read_jsonl(pred_path), gold_name=str(gold_dir), pred_name=str(pred_path))
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ScoreInputError(f"--out {out_dir}: not a directory")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ScoreInputError(f"--out {out_dir}: cannot create ({err.strerror})") from None
     write_text_atomic(out_dir / "score.json", json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
     write_text_atomic(out_dir / "errors.md", format_errors(figures))
     print(format_table(figures))

@@ -27,6 +27,7 @@ from spacy.language import Language
 CACHE_ENV = "FR_FINANCE_CACHE"
 KEEP = 3  # saved pipelines kept (several branches or versions may be in use)
 KEEP_DATA = 100  # pickled lexicons kept
+DATA_FORMAT = "fr-finance-data-1"  # first item of every pickled file, before its key
 STALE_TEMP_SECONDS = 3600  # a temporary directory older than this was left by a killed run
 
 
@@ -106,19 +107,25 @@ def load_or_compute(name: str, content: bytes, compute: Callable[[], Any]) -> An
     root = cache_root()
     if root is None:
         return compute()
-    digest = hashlib.sha256(name.encode() + b"\0" + content).hexdigest()[:24]
+    # The format is part of the file name too: code of an older format never reads (or removes) these files.
+    digest = hashlib.sha256(DATA_FORMAT.encode() + b"\0" + name.encode() + b"\0" + content).hexdigest()[:24]
     path = root / "data" / f"{digest}.pickle"
+    header = (DATA_FORMAT, digest)  # what a file of ours starts with: anything else is damage
     try:
-        value = pickle.loads(path.read_bytes())
-        os.utime(path)
-        return value
-    except (OSError, pickle.UnpicklingError, EOFError):
+        saved = pickle.loads(path.read_bytes())
+        if isinstance(saved, tuple) and len(saved) == 3 and saved[:2] == header:
+            os.utime(path)
+            return saved[2]
+        path.unlink(missing_ok=True)
+    except FileNotFoundError:
         pass
+    except Exception:  # noqa: BLE001  damaged (truncated, overwritten): any error unpickling; compute it again
+        path.unlink(missing_ok=True)
     value = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".tmp-", delete=False) as out:
-            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((*header, value), out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(out.name, path)
         _prune_data(path.parent)
     except OSError:

@@ -27,6 +27,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     normalization=None,
     explain=False,
 )
+FTFY_EXPLAIN = FTFY_CONFIG._replace(explain=True)  # which steps ftfy applied, for the `repairs` counts
 
 # Legacy single-byte codecs that UTF-8 is commonly misread as (Western and Central European).
 MOJIBAKE_CODECS = ("sloppy-windows-1252", "sloppy-windows-1250")
@@ -103,12 +104,73 @@ def fix_mixed_mojibake(text: str) -> tuple[str, int]:
 def fix_mojibake(text: str) -> tuple[str, int]:
     """ftfy first, then the sequence-level fallback; the count is the number of misread
     characters repaired (one per UTF-8 sequence)."""
+    text, counts = fix_text(text)
+    return text, counts.get("mojibake", 0)
+
+
+# What ftfy's other steps act on, counted in the text they are applied to: one `repairs` kind each.
+FTFY_STEP_KINDS = {
+    "unescape_html": ("html_entity", re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")),
+    "remove_terminal_escapes": ("terminal_escape", re.compile("\x1b\\[[0-9;]*[A-Za-z]")),
+    "remove_control_chars": ("control_char", re.compile(
+        "[" + "".join(re.escape(chr(c)) for c in ftfy.chardata.CONTROL_CHARS) + "]")),
+    "fix_surrogates": ("surrogate", re.compile("[\ud800-\udfff]")),
+}
+C1_CONTROLS = re.compile("[\x80-\x9f]")
+
+
+def fix_text(text: str) -> tuple[str, dict[str, int]]:
+    """What fix_mojibake does, with a count for every kind of change ftfy makes: `mojibake`, and
+    `html_entity`, `terminal_escape`, `control_char`, `surrogate`, `windows_control` (C1 control characters,
+    read as the Windows-1252 characters they stand for: U+0085 → "…").
+
+    >>> fix_text("x &lt;b&gt; \\x07 y")
+    ('x <b>  y', {'html_entity': 2, 'control_char': 1})
+
+    Run again until nothing changes (at most FIX_ROUNDS times), so that repairing twice changes nothing: one
+    fix can reveal another ("á\\x80\\x80": the C1 controls read as "€€" make the mojibake of "က").
+    """
+    counts: dict[str, int] = {}
+    for _ in range(FIX_ROUNDS):
+        fixed, found = _fix_text_once(text)
+        if fixed == text:
+            break
+        text = fixed
+        for kind, count in found.items():
+            counts[kind] = counts.get(kind, 0) + count
+    return text, counts
+
+
+FIX_ROUNDS = 3
+
+
+def _fix_text_once(text: str) -> tuple[str, dict[str, int]]:
     before = _count_mojibake(text)
-    if before == 0 and (text.isascii() or not _ftfy_may_change(text)):
-        return text, 0
-    text = ftfy.fix_text(text, FTFY_CONFIG)
-    text, _ = fix_mixed_mojibake(text)
-    return text, before - _count_mojibake(text)
+    if before == 0 and not _ftfy_may_change(text):
+        return text, {}
+    counts: dict[str, int] = {}
+    fixed = ftfy.fix_and_explain(text, FTFY_EXPLAIN)
+    for action, step in fixed.explanation or []:
+        if action == "apply" and step in FTFY_STEP_KINDS:
+            kind, pattern = FTFY_STEP_KINDS[step]
+            counts[kind] = counts.get(kind, 0) + max(1, len(pattern.findall(text)))
+    original = text
+    c1 = len(C1_CONTROLS.findall(text)) - len(C1_CONTROLS.findall(fixed.text))
+    transcoded = any(action in ("encode", "decode", "transcode") for action, _ in fixed.explanation or [])
+    text, _ = fix_mixed_mojibake(fixed.text)
+    if text == original:
+        return text, {}  # ftfy tried a step that changed nothing ("\x8d" has no Windows-1252 reading)
+    mojibake = before - _count_mojibake(text)
+    if mojibake <= 0 and c1 > 0:
+        counts["windows_control"] = c1
+    elif mojibake <= 0 and transcoded:
+        # ftfy read a sequence our count does not know ("Æ¤" → "Ƥ"): at least one, else the bytes saved
+        mojibake = max(1, len(original) - len(text))
+    if mojibake > 0:
+        counts["mojibake"] = mojibake
+    if text != original and not counts:
+        counts["other"] = 1  # a change of ftfy's that none of the kinds above describes
+    return text, counts
 
 
 # What ftfy's steps other than mojibake detection act on, in FTFY_CONFIG: HTML entities, terminal
@@ -128,6 +190,8 @@ def _ftfy_may_change(text: str) -> bool:
     """
     if FTFY_TARGETS.search(text) or len(text) > FTFY_CONFIG.max_decode_length:
         return True
+    if text.isascii():
+        return False
     return any(ftfy.badness.is_bad(line) for line in FTFY_SEGMENT.findall(text))
 
 
@@ -142,6 +206,12 @@ LOST_ELISION = re.compile(rf"\b({ELIDED})([{VOWEL_START}][\w-]*)")
 CLAUSE_START = re.compile(r"(?:^|[.!?:;«\"(\n•–-])\s*$")
 
 
+# Elisions a clause can start with in news prose: articles, "de", "que", "ce" and the conjunctions. The
+# pronoun and negation elisions (j', m', n', s', t') come before a verb, almost never at the start of a
+# clause in news prose, while names are often read that way ("Thales" as "T" + "hales").
+CLAUSE_ELIDED = re.compile(r"(?:[LDC]|Qu|Jusqu|Lorsqu|Puisqu)")
+
+
 def restore_elisions(text: str, is_word: Callable[[str], bool] | None = None) -> tuple[str, int]:
     """Put back the apostrophe of elisions that lost it ("Laccord" → "L'accord").
 
@@ -150,30 +220,54 @@ def restore_elisions(text: str, is_word: Callable[[str], bool] | None = None) ->
     - a word unknown to the lexicon whose remainder is a known word ("linvestissement"),
       which needs `is_word`; real words ("Lancement", "dossier", "lest") are left alone.
 
-    >>> known = {"accord", "investissement", "lancement", "dossier"}.__contains__
+    A capitalised word at the start of a clause may be a name whose tail is a French word ("Thales",
+    "Danone"): it is restored only when the same text lost elisions inside clauses too (apostrophes
+    are lost from a whole text, not from one word), when its elided part is one a clause starts with,
+    and when the word does not also appear inside a clause (where a capital marks a name).
+
+    >>> known = {"accord", "investissement", "lancement", "dossier", "hales", "anone"}.__contains__
     >>> restore_elisions("Laccord sur linvestissement de dAnthropic", known)
     ("L'accord sur l'investissement de d'Anthropic", 3)
     >>> restore_elisions("Lancement du dossier Salesforce", known)
     ('Lancement du dossier Salesforce', 0)
     >>> restore_elisions("Il code avec Node. Laccord suit.", {"code", "ode", "accord"}.__contains__)
-    ("Il code avec Node. L'accord suit.", 1)
+    ('Il code avec Node. Laccord suit.', 0)
+    >>> restore_elisions("Thales signe. Danone suit. Le groupe Danone a signé linvestissement.", known)
+    ("Thales signe. Danone suit. Le groupe Danone a signé l'investissement.", 1)
     """
-    count = 0
     apostrophe = "’" if text.count("’") > text.count("'") else "'"  # the document's own style
-
-    def replace(match: re.Match) -> str:
-        nonlocal count
+    inside: list[re.Match] = []  # lost elisions inside a clause
+    at_start: list[re.Match] = []  # capitalised candidates at a clause start
+    for match in LOST_ELISION.finditer(text):
         elided, rest = match.groups()
-        # A capital elided letter ("Laccord") is only plausible where a clause starts; elsewhere the
-        # capital marks a name ("Node", "Daniel").
-        if elided[0].isupper() and not CLAUSE_START.search(text[max(0, match.start() - 3):match.start()]):
-            return match.group()
-        if _is_lost_elision(elided, rest, is_word):
-            count += 1
-            return f"{elided}{apostrophe}{rest}"
-        return match.group()
+        if not _is_lost_elision(elided, rest, is_word):
+            continue
+        if not elided[0].isupper():
+            inside.append(match)
+        elif CLAUSE_START.search(text[max(0, match.start() - 3):match.start()]):
+            # A capital elided letter ("Laccord") is only plausible where a clause starts; elsewhere the
+            # capital marks a name ("Node", "Daniel").
+            at_start.append(match)
+    if inside:
+        names = _words_inside_clauses(text)
+        at_start = [m for m in at_start if CLAUSE_ELIDED.fullmatch(m.group(1)) and m.group() not in names]
+    else:
+        at_start = []
+    restored = sorted(inside + at_start, key=lambda m: m.start())
+    pieces, previous = [], 0
+    for match in restored:
+        pieces.append(text[previous:match.start()] + match.group(1) + apostrophe + match.group(2))
+        previous = match.end()
+    return "".join(pieces) + text[previous:], len(restored)
 
-    return LOST_ELISION.sub(replace, text), count
+
+def _words_inside_clauses(text: str) -> set[str]:
+    """Capitalised words that occur somewhere not at the start of a clause."""
+    return {match.group() for match in CAPITALISED.finditer(text)
+            if not CLAUSE_START.search(text[max(0, match.start() - 3):match.start()])}
+
+
+CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w-]*")
 
 
 def _is_lost_elision(elided: str, rest: str, is_word: Callable[[str], bool] | None) -> bool:
@@ -194,15 +288,25 @@ def repair(text: str, is_word: Callable[[str], bool] | None = None) -> tuple[str
     ('Le « Plan » d’Airbus', [])
     """
     repairs: Repairs = []
-    text, count = fix_mojibake(text)
-    _note(repairs, "mojibake", count)
+    # NFC before the other fixes too: a decomposed letter ("a" + U+0301) can hide the mojibake it is part of,
+    # which would then only show, and be fixed, on a second repair.
+    text, nfc = _nfc(text)
+    text, counts = fix_text(text)
+    for kind, count in counts.items():
+        _note(repairs, kind, count)
     text, count = restore_elisions(text, is_word)
     _note(repairs, "elision", count)
-    normalised = unicodedata.normalize("NFC", text)
-    if normalised != text:
-        _note(repairs, "unicode_nfc", sum(1 for a, b in zip(text, normalised) if a != b) or 1)
-        text = normalised
+    text, more = _nfc(text)
+    _note(repairs, "unicode_nfc", nfc + more)
     return text, repairs
+
+
+def _nfc(text: str) -> tuple[str, int]:
+    """The text in NFC, and how many characters that changed (at least 1 when it changed anything)."""
+    normalised = unicodedata.normalize("NFC", text)
+    if normalised == text:
+        return text, 0
+    return normalised, sum(1 for a, b in zip(text, normalised) if a != b) or 1
 
 
 def _note(repairs: Repairs, kind: str, count: int) -> None:

@@ -19,7 +19,7 @@ import srsly
 
 from .. import lexicons
 
-DATA_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+DATA_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".txt")  # .txt: the names first-name list
 INDEX = "data_files.json"  # setting → saved file name, in the component's folder
 
 

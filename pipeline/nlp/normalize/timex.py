@@ -22,6 +22,7 @@ from typing import Callable
 from dateparser.date import DateDataParser
 from text_to_num import alpha2digit, text2num
 
+from ...read.published import parse_published as valid_published
 from .. import lexicons
 
 UNKNOWN_YEAR = "XXXX"
@@ -98,10 +99,9 @@ def parse_published(published: str | None) -> date | None:
     >>> parse_published("2025-11-19"), parse_published("2025-11-19T08:00"), parse_published("19/11/2025")
     (datetime.date(2025, 11, 19), datetime.date(2025, 11, 19), None)
     """
-    try:
-        return date.fromisoformat(published[:10]) if published else None
-    except ValueError:
+    if not isinstance(published, str):
         return None
+    return valid_published(published[:10])  # one definition: a real day, years 1000 to 9999
 
 
 def anaphor(text: str) -> re.Match | None:
@@ -173,12 +173,23 @@ def to_timex(text: str, published: str | None = None, anchor_year: str | None = 
     rest, bound_mod = _strip_bound(text)
     rest, part_mod = _strip_part(_strip_article(rest))
     rest = _strip_article(rest)
-    value = _calendar(rest, pub)
-    if value is None:
+    try:
+        value = _calendar(rest, pub)
+    except (OverflowError, ValueError):  # "demain" on 9999-12-31: no date past year 9999 (or before 1)
+        return None
+    if value is None or not _four_digit_year(value):
         return None
     if bound_mod == "AFTER" and part_mod == "START":
         return value, part_mod  # "depuis le début de l'année": the period from its start (real-news gold)
     return value, bound_mod or part_mod
+
+
+def _four_digit_year(value: str) -> bool:
+    """TIMEX values start with a 4-digit year (or XXXX); a decade ("199") or a century ("20") stands alone."""
+    head, _, rest = value.partition("-")
+    if head == UNKNOWN_YEAR:
+        return True
+    return head.isdigit() and head[0] != "0" and (len(head) == 4 or (not rest and len(head) in (2, 3)))
 
 
 def _strip_bound(text: str) -> tuple[str, str | None]:
