@@ -113,3 +113,11 @@ IPO = [
 @pytest.mark.parametrize("text, target, value", IPO, ids=["en-bourse", "sur-le-nasdaq"])
 def test_ipo_proceeds_are_a_round_without_investors(extract, text, target, value):
     assert [summary(e)[1:4] for e in extract(text)["events"]] == [(target, [], value)]
+
+
+def test_a_description_in_a_target_slot_is_the_company_named_before(extract):
+    text = ("La plus grosse opération revient à Lumeris Analytics, qui a séduit un fonds américain. Le fonds "
+            "Grayhorn Capital a déboursé 50 millions de dollars pour investir dans l'entreprise spécialisée en "
+            "analyse de données.")
+    assert [summary(e) for e in extract(text)["events"]] == [
+        ("investment", "Lumeris Analytics", ["Grayhorn Capital"], 50_000_000, "USD")]

@@ -189,6 +189,12 @@ class Topic:
         if as_subject and subjects:  # the company the text keeps as its subject; the latest on a tie
             counts = Counter(subjects)
             return max(reversed(subjects), key=lambda n: counts[n])
+        if not as_subject and not targets:  # "… pour investir dans l'entreprise": the company last named before
+            sentence_start = self.doc[index].sent.start
+            earlier = [name(e) for e in self.doc.ents if e.label_ == "ORG" and e.end <= sentence_start
+                       and name(e) not in exclude]
+            if earlier:
+                return earlier[-1]
         ordered = targets[-1:] + subjects[-1:]
         return ordered[0] if ordered else self.main(exclude)
 
