@@ -79,6 +79,9 @@ class RoleReader:
         else:
             readers = {"acquisition": self.acquisition_roles, "valuation": self.valuation_roles}
             readers.get(trigger.type, self.investment_roles)(c, reading)
+        if reading.rules.get("target") == "target:subject" and trigger.entry.get("subject_is_target") \
+                and trigger.is_verb and self.collective_subject(c, reading.target):
+            return None  # "les start-up de la région ont levé 300 M€ en mars": a sum over many raisers
         reading.parties = [p for p in dict.fromkeys(reading.parties) if p != reading.target]
         if trigger.entry.get("round") and reading.money is None and reading.parties:
             if any(self.named_bracket(c, m) for m in c.entities(trigger.end, c.stop, ("MONEY",))):
@@ -561,6 +564,27 @@ class RoleReader:
             purpose = any(k.dep_ == "mark" and self.words.has("purpose", k) for k in verb.children)
             verb = verb.head
         return []
+
+    def collective_subject(self, c: Clause, target: str | None) -> bool:
+        """"les start-up de la région lèvent 300 M€", "les jeunes pousses de la X tech annoncent avoir récolté N":
+        the subject's name is only the complement of a plural common noun ("les … de [la] X"), so the raisers
+        are many companies and the amount their sum. Read by word order: the parse splits "start-up"."""
+        doc = c.doc
+        before = [e for e in c.entities(c.sent.start, c.trigger.start, TARGET) if name(e) == target]
+        if not before:
+            return False
+        k = before[-1].start - 1
+        if k > c.sent.start and self.words.has("determiner", doc[k]) and not self.words.has("genitive", doc[k]):
+            k -= 1  # "de la X", "de l'X"
+        if k <= c.sent.start or not self.words.has("genitive", doc[k]):
+            return False
+        for i in range(k - 1, max(c.sent.start, k - 1 - c.settings.max_gap) - 1, -1):
+            token = doc[i]
+            if self.words.has("plural-determiner", token):
+                return i < k - 1
+            if i in c.ents or token.pos_ in ("VERB", "AUX", "ADP") or (token.is_punct and token.text != "-"):
+                return False
+        return False
 
     def reporting(self, verb: Token) -> bool:
         return verb.lemma_.lower() in self.reporting_verbs
