@@ -75,6 +75,13 @@ EXAMPLES = [
     ("collective-raisers-reported-are-a-sum",
      "En avril, les start-up de la Deep Tech annoncent avoir récolté 212 millions d'euros auprès des investisseurs.",
      []),
+    ("plural-subject-without-a-name-is-a-sum",
+     "Les start-up belges ont levé 900 millions d'euros en 2021. La start-up Velorix a levé 80 millions d'euros "
+     "auprès de Fonds Castor.",
+     [("investment", "Velorix", ["Fonds Castor"], 80_000_000, "EUR")]),
+    ("plural-subject-after-a-fronted-date-is-a-sum",
+     "En 2022, les jeunes pousses lyonnaises ont levé 140 millions d'euros.",
+     []),
     ("one-raiser-after-a-plural-noun-is-still-a-round",
      "Parmi les jeunes pousses du mois, la start-up Velorix a levé 12 millions d'euros auprès de Fonds Castor.",
      [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),

@@ -79,8 +79,7 @@ class RoleReader:
         else:
             readers = {"acquisition": self.acquisition_roles, "valuation": self.valuation_roles}
             readers.get(trigger.type, self.investment_roles)(c, reading)
-        if reading.rules.get("target") == "target:subject" and trigger.entry.get("subject_is_target") \
-                and trigger.is_verb and self.collective_subject(c, reading.target):
+        if trigger.entry.get("subject_is_target") and trigger.is_verb and self.collective_subject(c, reading.target):
             return None  # "les start-up de la région ont levé 300 M€ en mars": a sum over many raisers
         reading.parties = [p for p in dict.fromkeys(reading.parties) if p != reading.target]
         if trigger.entry.get("round") and reading.money is None and reading.parties:
@@ -570,6 +569,8 @@ class RoleReader:
         the subject's name is only the complement of a plural common noun ("les … de [la] X"), so the raisers
         are many companies and the amount their sum. Read by word order: the parse splits "start-up"."""
         doc = c.doc
+        if self.plural_subject(c):
+            return True
         before = [e for e in c.entities(c.sent.start, c.trigger.start, TARGET) if name(e) == target]
         if not before:
             return False
@@ -583,6 +584,24 @@ class RoleReader:
             if self.words.has("plural-determiner", token):
                 return i < k - 1
             if i in c.ents or token.pos_ in ("VERB", "AUX", "ADP") or (token.is_punct and token.text != "-"):
+                return False
+        return False
+
+    def plural_subject(self, c: Clause) -> bool:
+        """"Les start-up françaises ont levé N", "En 2021, les jeunes pousses annoncent avoir récolté N": the
+        subject is a plural noun phrase without a name, opening the sentence or following a comma (not "la
+        start-up", a description of one). Read by word order: the parser splits "start-up" and loses it."""
+        doc, verb = c.doc, c.doc[c.trigger.start]
+        if verb.dep_ in ("xcomp", "ccomp") and verb.head.i < verb.i:
+            verb = verb.head  # "annoncent avoir récolté"
+        i = verb.i - 1
+        while i >= c.sent.start and self.words.has("auxiliary-or-adverb", doc[i]):
+            i -= 1
+        for k in range(i, max(c.sent.start, i - c.settings.max_gap) - 1, -1):
+            token = doc[k]
+            if self.words.has("plural-determiner", token):
+                return k < i and (k == c.sent.start or doc[k - 1].text == ",")
+            if k in c.ents or token.pos_ in ("VERB", "AUX", "ADP", "PRON") or (token.is_punct and token.text != "-"):
                 return False
         return False
 
