@@ -82,6 +82,10 @@ EXAMPLES = [
     ("plural-subject-after-a-fronted-date-is-a-sum",
      "En 2022, les jeunes pousses lyonnaises ont levé 140 millions d'euros.",
      []),
+    ("pronoun-subject-points-back-not-to-a-later-name",
+     "La plus grosse opération du mois revient à Velorix, la plateforme de location de vélos. Elle a levé "
+     "90 millions d'euros, un record, devant des fonds américains comme Harlow Capital.",
+     [("investment", "Velorix", [], 90_000_000, "EUR")]),
     ("one-raiser-after-a-plural-noun-is-still-a-round",
      "Parmi les jeunes pousses du mois, la start-up Velorix a levé 12 millions d'euros auprès de Fonds Castor.",
      [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),

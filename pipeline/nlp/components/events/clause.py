@@ -196,10 +196,15 @@ class Topic:
             if earlier:
                 return earlier[-1]
         ordered = targets[-1:] + subjects[-1:]
-        return ordered[0] if ordered else self.main(exclude)
+        if ordered:
+            return ordered[0]
+        # "Elle a levé N auprès de X": a pronoun points back, never to a name later in the text
+        return self.main(exclude, before=index if pronoun else None)
 
-    def main(self, exclude=()) -> str | None:
-        for n, _ in self.counts.most_common():
+    def main(self, exclude=(), before: int | None = None) -> str | None:
+        counts = self.counts if before is None else Counter(
+            name(e) for e in self.doc.ents if e.end <= before and e.label_ != "MISC" and fits(e, TARGET))
+        for n, _ in counts.most_common():
             if n not in exclude:
                 return n
         return None
