@@ -196,10 +196,17 @@ class RoleReader:
             else:
                 r.set_target(target, "target:object")
                 r.set_parties(subjects[:1], "acquirer:subject")
-        else:  # "l'acquisition de Bun par Anthropic", "X a annoncé le rachat de Y"
-            r.set_target(self.target_after(c, self.markers["acquisition"], adjacent=True), "target:after-marker")
+        else:  # "l'acquisition de Bun par Anthropic", "X a annoncé le rachat de Y", "une OPA sur Y"
+            if "target_markers" in trigger.entry:  # "l'OPA de X sur Y", "une OPA amicale sur Y"
+                r.set_target(self.target_after(c, phrases(trigger.entry["target_markers"])), "target:after-marker")
+            else:
+                r.set_target(self.target_after(c, self.markers["acquisition"], adjacent=True), "target:after-marker")
             agents = self.investors_after(c, trigger.end, markers=self.agent, exclude={r.target})
-            if agents:
+            bidders = [] if agents or "target_markers" not in trigger.entry else self.investors_after(
+                c, trigger.end, markers=self.genitive, genitive_at={trigger.end}, exclude={r.target})
+            if bidders:  # "l'OPA de X sur Y": the bidder
+                r.set_parties(bidders[:1], "acquirer:bidder")
+            elif agents:
                 r.set_parties(agents[:1], "acquirer:agent")
             else:
                 r.set_parties([n for n in self.subjects(c, governing=True) if n != r.target][:1],
