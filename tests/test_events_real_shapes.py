@@ -101,6 +101,13 @@ EXAMPLES = [
     ("abandoned-opa-is-no-deal",
      "Carvelle a renoncé à son OPA sur Bramont.",
      []),
+    ("m-and-a-desk-is-no-deal",
+     "L'affaire a été menée par le service Fusions et acquisitions de Banque Morvan et le cabinet Lesage. Trisca "
+     "a été rachetée par le groupe Velmont.",
+     [("acquisition", "Trisca", "Velmont", None, None)]),
+    ("m-and-a-market-is-no-deal",
+     "Le marché des fusions-acquisitions de la région a reculé en 2022, malgré le rachat de Trisca par Velmont.",
+     [("acquisition", "Trisca", "Velmont", None, None)]),
     ("one-raiser-after-a-plural-noun-is-still-a-round",
      "Parmi les jeunes pousses du mois, la start-up Velorix a levé 12 millions d'euros auprès de Fonds Castor.",
      [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),

@@ -39,7 +39,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
         entries = {e["id"]: e for e in lexicons.require_ids(data["triggers"], "events.yaml triggers")}
         self.deal_as = {"investment": entries["round-noun"], "acquisition": entries["acquire-noun"]}
         self.triggers = TriggerFinder(nlp, entries, data["investor_markers"], self.words, settings,
-                                      data["descriptor_heads"])
+                                      data["descriptor_heads"], data.get("business_lines", ()))
         self.roles = RoleReader(data, self.words)
         self.hypothesis = set(data["hypothesis_markers"])
         self.price_nouns = set(data["price_nouns"])

@@ -11,7 +11,7 @@ from .words import Settings, Words
 
 class TriggerFinder:
     def __init__(self, nlp: Language, entries: dict[str, dict], investor_markers: list[str], words: Words,
-                 settings: Settings, descriptor_heads=()):
+                 settings: Settings, descriptor_heads=(), business_lines=()):
         self.entries = entries
         self.descriptor_heads = set(descriptor_heads)
         self.words = words
@@ -21,6 +21,9 @@ class TriggerFinder:
         self.investor_markers = phrases(investor_markers)
         self.noun_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrase_matcher = Matcher(nlp.vocab)
+        self.business_lines = PhraseMatcher(nlp.vocab, attr="LOWER")  # "fusions et acquisitions": a trade
+        if business_lines:
+            self.business_lines.add("business-line", [nlp.make_doc(p) for p in business_lines])
         for entry in entries.values():
             nouns = {form for n in entry.get("nouns", []) for form in plurals(n)}
             if nouns:
@@ -32,7 +35,9 @@ class TriggerFinder:
     def matches(self, doc: Doc) -> list[tuple[str, int, int, bool]]:
         """(entry id, start, end, is_verb) of every noun and verb phrase in the doc."""
         strings = self.noun_matcher.vocab.strings
-        found = [(strings[k], s, e, False) for k, s, e in self.noun_matcher(doc)]
+        lines = [(s, e) for _, s, e in self.business_lines(doc)]  # "le service fusions et acquisitions de X"
+        found = [(strings[k], s, e, False) for k, s, e in self.noun_matcher(doc)
+                 if not any(ls <= s and e <= le for ls, le in lines)]
         found += [(strings[k], s, e, True) for k, s, e in self.phrase_matcher(doc)]
         return found
 
