@@ -108,6 +108,10 @@ EXAMPLES = [
     ("m-and-a-market-is-no-deal",
      "Le marché des fusions-acquisitions de la région a reculé en 2022, malgré le rachat de Trisca par Velmont.",
      [("acquisition", "Trisca", "Velmont", None, None)]),
+    ("passive-subject-in-bare-apposition",
+     "A la fin mars de la même année, on apprenait que Dormelec, leader belge du parking était racheté par la "
+     "firme italienne Vantaggi.",
+     [("acquisition", "Dormelec", "Vantaggi", None, None)]),
     ("one-raiser-after-a-plural-noun-is-still-a-round",
      "Parmi les jeunes pousses du mois, la start-up Velorix a levé 12 millions d'euros auprès de Fonds Castor.",
      [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),
