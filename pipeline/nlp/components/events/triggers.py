@@ -32,6 +32,11 @@ class TriggerFinder:
             if patterns:
                 self.phrase_matcher.add(entry["id"], patterns)
 
+    @staticmethod
+    def _tagged_alone(ent: Span, start: int, end: int) -> bool:
+        """"une OPA sur X": the trigger noun alone tagged MISC by the NER is no name."""
+        return ent.label_ == "MISC" and ent.start == start and ent.end == end
+
     def matches(self, doc: Doc) -> list[tuple[str, int, int, bool]]:
         """(entry id, start, end, is_verb) of every noun and verb phrase in the doc."""
         strings = self.noun_matcher.vocab.strings
@@ -44,7 +49,9 @@ class TriggerFinder:
     def in_sentence(self, doc: Doc, sent: Span, ents: dict, matches: list) -> list[Trigger]:
         """The sentence's triggers in order; one per fact."""
         found = [Trigger(self.entries[key], start, end, is_verb) for key, start, end, is_verb in matches
-                 if sent.start <= start and end <= sent.end and start not in ents  # "CM-CIC Investissement": a name
+                 if sent.start <= start and end <= sent.end
+                 and (start not in ents  # "CM-CIC Investissement": a name
+                      or self._tagged_alone(ents[start], start, end))
                  and not self._describes_a_company(doc, start)]
         for token in sent:
             entry = self.verb_lemmas.get(token.lemma_.lower())
