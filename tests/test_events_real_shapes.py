@@ -112,6 +112,16 @@ EXAMPLES = [
      "A la fin mars de la même année, on apprenait que Dormelec, leader belge du parking était racheté par la "
      "firme italienne Vantaggi.",
      [("acquisition", "Dormelec", "Vantaggi", None, None)]),
+    ("possible-sale-is-no-deal",
+     "Le groupe Velmont a racheté Dorva en mars. Les ventes de Trisca (filiale de Banque Morvan) et du lyonnais "
+     "Forel pourraient également être conclues dans les prochains mois.",
+     [("acquisition", "Dorva", "Velmont", None, None)]),
+    ("concluded-sale-is-a-deal",
+     "La vente de Trisca au groupe Velmont a été conclue en mai.",
+     [("acquisition", "Trisca", "Velmont", None, None)]),
+    ("possibility-in-a-relative-keeps-the-deal",
+     "Le rachat de Trisca par Velmont, qui pourrait créer un géant, a été bouclé en mai.",
+     [("acquisition", "Trisca", "Velmont", None, None)]),
     ("one-raiser-after-a-plural-noun-is-still-a-round",
      "Parmi les jeunes pousses du mois, la start-up Velorix a levé 12 millions d'euros auprès de Fonds Castor.",
      [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),

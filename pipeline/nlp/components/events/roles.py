@@ -851,7 +851,17 @@ class RoleReader:
         after = doc[trigger.end:min(sent.end, trigger.end + 3)]
         failed = any(t.lower_ in self.failure for t in doc[sent.start:c.stop])  # "jugée insuffisante", "dément"
         return (failed or any(t.lower_ in self.negation or t.lower_ in self.possibility for t in before)
-                or any(t.lower_ in self.possibility for t in after))
+                or any(t.lower_ in self.possibility for t in after) or self.possible_only(c))
+
+    def possible_only(self, c: Clause) -> bool:
+        """"Les ventes de X et de Y pourraient être conclues": a noun whose verb is a possibility."""
+        if c.trigger.is_verb:
+            return False
+        verb = governing_verb(c.doc[c.trigger.start])
+        if verb is None:
+            return False
+        near = [verb, verb.head, *verb.children, *verb.head.children]
+        return any(t.lower_ in self.possibility and t.i > c.trigger.start for t in near)
 
     def serves_other_verb(self, c: Clause) -> bool:
         """"s'engage à acheter 30 milliards de capacité": the fact is the infinitive's."""
