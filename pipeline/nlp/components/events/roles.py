@@ -202,6 +202,8 @@ class RoleReader:
             else:
                 r.set_target(self.target_after(c, self.markers["acquisition"], adjacent=True), "target:after-marker")
             agents = self.investors_after(c, trigger.end, markers=self.agent, exclude={r.target})
+            if not agents:  # "la reprise du groupe minier canadien X par Y": "par" right after the target's name
+                agents = self.agent_after_target(c, r.target)
             bidders = [] if agents or "target_markers" not in trigger.entry else self.investors_after(
                 c, trigger.end, markers=self.genitive, genitive_at={trigger.end}, exclude={r.target})
             if bidders:  # "l'OPA de X sur Y": the bidder
@@ -220,6 +222,13 @@ class RoleReader:
                            if not (e.start > 0 and c.doc[e.start - 1].text == "(")  # "LONDRES (AFP)": a source
                            and not (e.start == c.sent.start and e.text.isupper())]  # a dateline
                 r.set_parties([n for n in map(name, earlier) if n != r.target][-1:], "acquirer:earlier-name")
+
+    def agent_after_target(self, c: Clause, target: str | None) -> list[str]:
+        """The buyer named by "par" right after the target, however long the description before it."""
+        ent = next((e for e in c.entities(c.trigger.end, c.stop, TARGET) if name(e) == target), None)
+        if ent is None or ent.end >= c.stop or not marker_at(c.doc, ent.end, self.agent):
+            return []
+        return [n for n in self.names_after(c, ent.end + 1, PARTY) if n != target][:1]
 
     def valuation_roles(self, c: Clause, r: Reading) -> None:
         trigger = c.trigger
