@@ -125,6 +125,10 @@ EXAMPLES = [
     ("par-after-a-long-described-target",
      "L'annonce de la reprise du groupe minier canadien Trisca Resources par Velmont a surpris le marché.",
      [("acquisition", "Trisca Resources", "Velmont", None, None)]),
+    ("running-tally-is-no-price",
+     "L'annonce de la reprise du groupe minier canadien Trisca Resources par Velmont a fait passer le compteur "
+     "de ce type de transactions à 9,2 milliards d'euros depuis le début de l'année.",
+     [("acquisition", "Trisca Resources", "Velmont", None, None)]),
     ("one-raiser-after-a-plural-noun-is-still-a-round",
      "Parmi les jeunes pousses du mois, la start-up Velorix a levé 12 millions d'euros auprès de Fonds Castor.",
      [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),
