@@ -129,6 +129,20 @@ EXAMPLES = [
      "L'annonce de la reprise du groupe minier canadien Trisca Resources par Velmont a fait passer le compteur "
      "de ce type de transactions à 9,2 milliards d'euros depuis le début de l'année.",
      [("acquisition", "Trisca Resources", "Velmont", None, None)]),
+    ("amount-next-to-a-count-of-rounds-is-a-sum",
+     "Loin derrière, la medtech Orvane se hisse en troisième position grâce à trois tours de table et 110 "
+     "millions d'euros levés.",
+     []),
+    ("amount-summed-over-operations",
+     "La fintech arrive en tête, avec 210 millions d'euros récoltés en quatre opérations.",
+     []),
+    ("count-of-years-keeps-the-round",
+     "La start-up Velorix a levé 12 millions d'euros auprès de Fonds Castor, sa deuxième levée en trois ans.",
+     [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),
+    ("count-of-deals-far-from-the-amount-keeps-the-round",
+     "La start-up Velorix, qui a réalisé deux acquisitions l'an dernier, a levé 12 millions d'euros auprès de "
+     "Fonds Castor.",
+     [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),
     ("one-raiser-after-a-plural-noun-is-still-a-round",
      "Parmi les jeunes pousses du mois, la start-up Velorix a levé 12 millions d'euros auprès de Fonds Castor.",
      [("investment", "Velorix", ["Fonds Castor"], 12_000_000, "EUR")]),

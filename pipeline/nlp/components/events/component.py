@@ -21,10 +21,10 @@ SETTINGS = {name: getattr(Settings(), name) for name in Settings.__dataclass_fie
 @Language.factory("fr_finance_events_v1", default_config={"lexicon": "events.yaml", "words": "french.yaml", **SETTINGS})
 def make_event_reader(nlp: Language, name: str, lexicon: str, words: str, max_gap: int, description_reach: int,
                       headline_zone: int, verb_noun_gap: int, aside_reach: int, negation_reach: int,
-                      date_reach: int, conversion_reach: int) -> "EventReader":
+                      date_reach: int, conversion_reach: int, count_reach: int) -> "EventReader":
     settings = Settings(max_gap=max_gap, description_reach=description_reach, headline_zone=headline_zone,
                         verb_noun_gap=verb_noun_gap, aside_reach=aside_reach, negation_reach=negation_reach,
-                        date_reach=date_reach, conversion_reach=conversion_reach)
+                        date_reach=date_reach, conversion_reach=conversion_reach, count_reach=count_reach)
     return EventReader(nlp, name, lexicon=lexicon, words=words, settings=settings)
 
 

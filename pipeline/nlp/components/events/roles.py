@@ -47,6 +47,7 @@ class RoleReader:
         self.fund_nouns = set(data["fund_nouns"])
         self.aggregate_before = phrases(data["aggregate_before"])
         self.aggregate_after = phrases(data["aggregate_after"])
+        self.deal_count_nouns = set(data["deal_count_nouns"])
 
     # -- one clause -----------------------------------------------------------------------------
     def read(self, c: Clause) -> Reading | None:
@@ -769,7 +770,7 @@ class RoleReader:
             if trigger.type != "valuation" and any(self.words.has("worth-word", t) for t in lead) and not any(
                     t.lower_ in self.price_nouns for t in doc[max(trigger.end, ent.start - 5):ent.start]):
                 continue  # "une participation …, évaluée à 135 Md$": what a holding is worth, not what was put in
-            if self.is_per_share(doc, ent) or self.is_aggregate(doc, ent):
+            if self.is_per_share(doc, ent) or self.is_aggregate(doc, ent) or self.counts_deals(c, ent):
                 continue
             if not trigger.is_verb and self.named_bracket(c, ent):
                 continue  # "les tours de X (12 M€, …) et de Y (4 M€, …)": each name's own amount
@@ -825,6 +826,14 @@ class RoleReader:
         before = any(marker_at(doc, i, self.aggregate_before) >= money.start - i
                      for i in range(max(0, money.start - 3), money.start))
         return before or any(marker_at(doc, i, self.aggregate_after) for i in range(money.end, min(len(doc), money.end + 2)))
+
+    def counts_deals(self, c: Clause, money: Span) -> bool:
+        """"318 M€ récoltés en quatre opérations", "grâce à trois tours de table et 110 M€ levés": a count of
+        deals next to the amount (a figure, then a plural deal noun) makes it their sum."""
+        reach = c.settings.count_reach
+        lo, hi = max(c.sent.start, money.start - reach), min(c.sent.end - 1, money.end + reach)
+        return any(c.doc[i].like_num and i not in c.ents and c.doc[i + 1].lower_ in self.deal_count_nouns
+                   for i in range(lo, hi))
 
     def is_per_share(self, doc: Doc, money: Span) -> bool:
         return any(marker_at(doc, i, self.per_share) for i in range(money.end, min(len(doc), money.end + 2)))

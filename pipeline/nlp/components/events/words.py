@@ -43,3 +43,4 @@ class Settings:
     negation_reach: int = 4     # words before a trigger where a negation or possibility counts
     date_reach: int = 8         # words before a trigger where the fact's date may stand
     conversion_reach: int = 4   # words before "soit"/"(" where the converted amount stands
+    count_reach: int = 6        # words around an amount where a count of deals makes it a sum ("en quatre opérations")
