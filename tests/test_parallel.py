@@ -50,3 +50,13 @@ def test_spacy_multiprocessing_keeps_our_attributes(extractor, raws):
     parallel = [doc_parts(doc) for doc, _ in extractor.nlp.pipe(docs, as_tuples=True, n_process=2, batch_size=2)]
     assert json.dumps(parallel) == json.dumps(single)
     assert any(part["events"] for part in single)
+
+
+@pytest.mark.integration
+def test_bench_document_whose_subject_parses_as_punctuation(extractor):
+    """BUGS_CAUGHT: document 151 of the bench corpus (seed 0) raised in the events' subject reader (`min()` of an
+    empty sequence: a subject whose whole subtree is punctuation); `make bench`-style documents all go through."""
+    from itertools import islice
+    row = next(islice((r for r in generate_documents(70_000, seed=0) if r["id"].endswith("000151")), 1))
+    records = list(extractor.records([RawDocument(row["id"], "bench", row["text"])]))
+    assert [r["id"] for r in records] == [row["id"]]

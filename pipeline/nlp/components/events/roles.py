@@ -725,7 +725,7 @@ class RoleReader:
             inner = [t for t in child.subtree if c.entity(t.i, PARTY) and not self.in_modifier(t, child)]
             if inner and child.i not in c.ents:  # "la société Hextal", "le fonds souverain X"
                 return [name(c.ents[inner[0].i])]
-            edge = min(t.i for t in child.subtree if not t.is_punct)
+            edge = min((t.i for t in child.subtree if not t.is_punct), default=child.i)  # a subject parsed as punctuation
             if (child.pos_ == "NOUN" and not any(k.dep_ == "det" for k in child.children) and edge - 2 >= c.sent.start
                     and c.doc[edge - 1].text == "," and c.entity(edge - 2, PARTY)):
                 return [name(c.ents[edge - 2])]  # "X, leader belge du secteur était racheté": a bare apposition
