@@ -312,23 +312,25 @@ def _ordinal(code: str | None, word: str | None, last: int) -> int:
 
 
 def _quarter(text: str, pub: date | None, direction: int = 0) -> str | None:
-    match = _regexes()["quarter"].match(text)
-    if not match:
-        return None
-    number = _ordinal(match.group(1), match.group(2), last=4)
-    if number > 4:
-        return ""
-    return _with_year(match.group(3), f"Q{number}", pub, direction, lambda y: _months(y, 3 * number - 2, 3 * number))
+    return _year_part(text, pub, direction, "quarter", "Q", 4)
 
 
 def _half(text: str, pub: date | None, direction: int = 0) -> str | None:
-    match = _regexes()["half"].match(text)
+    return _year_part(text, pub, direction, "half", "H", 2)
+
+
+def _year_part(text: str, pub: date | None, direction: int, regex: str, code: str, parts: int) -> str | None:
+    """One of `parts` equal parts of a year ("troisième trimestre 2024" → 2024-Q3): None when `regex` does not
+    match, "" for a part number past `parts`."""
+    match = _regexes()[regex].match(text)
     if not match:
         return None
-    number = _ordinal(match.group(1), match.group(2), last=2)
-    if number > 2:
+    number = _ordinal(match.group(1), match.group(2), last=parts)
+    if number > parts:
         return ""
-    return _with_year(match.group(3), f"H{number}", pub, direction, lambda y: _months(y, 6 * number - 5, 6 * number))
+    months = 12 // parts
+    return _with_year(match.group(3), f"{code}{number}", pub, direction,
+                      lambda y: _months(y, months * (number - 1) + 1, months * number))
 
 
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}  # winter runs into the next year
