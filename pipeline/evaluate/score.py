@@ -23,6 +23,7 @@ from typing import Any, Iterable
 import srsly
 from nervaluate import Evaluator
 
+from ..nlp.sentences import sentence_bounds
 from ..read.io import InputError, write_text_atomic
 from ..records.event import one_to_one, pair_events  # noqa: F401  (one_to_one: part of this module's API)
 
@@ -351,22 +352,13 @@ def _amount(value: Any) -> str:
 
 # ---------------------------------------------------------------- sentences for the error list
 
-_SENTENCE_BREAK = re.compile(r"[.!?…]+(?=\s)|\n")
-_CONTEXT = 300  # characters looked at on each side of a span
-
-
 def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence holding text[start:end], with the span marked ⟦…⟧.
+    """The sentence holding text[start:end] (pipeline/nlp/sentences.py), with the span marked ⟦…⟧, on one line.
 
     >>> sentence_around("Titre\\nAirbus vend. Nvidia achète 5 %. Fin", 33, 36)
     'Nvidia achète ⟦5 %⟧.'
     """
-    left_from = max(0, start - _CONTEXT)
-    left = left_from
-    for match in _SENTENCE_BREAK.finditer(text, left_from, start):
-        left = match.end()
-    right_match = _SENTENCE_BREAK.search(text, end, min(len(text), end + _CONTEXT))
-    right = right_match.end() if right_match else min(len(text), end + _CONTEXT)
+    left, right = sentence_bounds(text, start, end)
     marked = f"{text[left:start]}⟦{text[start:end]}⟧{text[end:right]}"
     return " ".join(marked.split())
 

@@ -27,7 +27,8 @@ from spacy.util import filter_spans
 
 from .. import lexicons
 from ..normalize.timex import anaphor, clean, to_timex
-from .money import sentence_bounds, split_at_boundaries
+from ..sentences import sentence_bounds
+from .money import split_at_boundaries
 from .serialize import SavesDataFiles
 from .spans import overlaps, register_extensions, set_entities
 

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import lexicons
+from ..sentences import crosses_sentence, sentence_around
 from ..normalize import amounts
 from ..normalize.amounts import DE, SP, Number, form_pattern, form_units, unit_pattern
 from .serialize import SavesDataFiles
@@ -36,11 +37,12 @@ FIGURE_BODY = (rf"(?:\d{{1,3}}(?:[{amounts.GROUP_SPACES}.]\d{{3}})+(?:,\d+)?(?!\
 FIGURE = rf"(?<![\w.,]){FIGURE_BODY}"
 WORD = re.compile(r"[^\W\d_]+")
 CLAUSE_STOP = re.compile(r"[,;:.!?()«»\n]")
-# How far back an amount with a scale but no currency looks for the currency it continues.
+# How far back an amount with a scale but no currency looks for the currency it continues: whether a
+# boundary lies in text[start:end]. A sentence is pipeline/nlp/sentences.py's, as everywhere.
 CARRY_BOUNDARIES = {
-    "sentence": re.compile(r"[.!?…](?=\s)|\n"),  # FORMAT.md: "in the same sentence"
-    "paragraph": re.compile(r"\n"),
-    "document": re.compile(r"(?!)"),
+    "sentence": crosses_sentence,  # FORMAT.md: "in the same sentence" (pipeline/nlp/sentences.py)
+    "paragraph": lambda text, start, end: "\n" in text[start:end],
+    "document": lambda text, start, end: False,
 }
 
 
@@ -215,7 +217,6 @@ class MoneyGrammar:
         [(9000000, 'CHF', 'money.amount'), (4000000, 'CHF', 'money.document')]
         """
         boundary = CARRY_BOUNDARIES.get(carry_currency)
-        sentence = CARRY_BOUNDARIES["sentence"]
         settings = amounts.LazySettings(text, self.lexicon)
         found: list[Found] = []
         pending: list[int] = []  # indexes in `found` of amounts still without a currency
@@ -238,7 +239,7 @@ class MoneyGrammar:
                     if not self._carries(text, match):
                         continue
                     carried = (boundary is not None and last_currency is not None
-                               and not boundary.search(text, last_end, item.start))
+                               and not boundary(text, last_end, item.start))
                     if carried:
                         item = replace(item, currency=last_currency, rule="money.ellipsis")
                     else:
@@ -251,7 +252,7 @@ class MoneyGrammar:
             item = found[index]
             after = next((f for f in found[index + 1:] if f.label == "MONEY" and f.currency
                           and f.rule not in ("money.ellipsis", "money.document")), None)
-            if after is not None and not sentence.search(text, item.end, after.start):
+            if after is not None and not crosses_sentence(text, item.end, after.start):
                 found[index] = replace(item, currency=after.currency, rule="money.ellipsis")
                 continue
             if not document_currency:
@@ -446,20 +447,6 @@ class MoneyRecognizer(SavesDataFiles):
         if spans:
             set_entities(doc, spans)
         return doc
-
-
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """(start, end) of the sentence holding text[start:end] (cut at the same stops as the currency carry)."""
-    boundary = CARRY_BOUNDARIES["sentence"]
-    stops = [m.end() for m in boundary.finditer(text, max(0, start - 600), start)]
-    after = boundary.search(text, end)
-    return stops[-1] if stops else max(0, start - 600), after.start() if after else len(text)
-
-
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence holding text[start:end]."""
-    first, last = sentence_bounds(text, start, end)
-    return text[first:last]
 
 
 def split_at_boundaries(doc: Doc, ranges: list[tuple[int, int]]) -> None:

@@ -8,4 +8,4 @@ parts, implicit targets). Closed-class words come from models/french.yaml, windo
 Written by hand: spaCy has no event extractor, and the small French model's parse attaches prepositional
 phrases too unreliably to read roles from arcs alone.
 """
-from .component import EventReader, make_event_reader, sentences  # noqa: F401
+from .component import EventReader, make_event_reader  # noqa: F401

@@ -5,6 +5,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ... import lexicons
+from ...sentences import doc_sentences
 from ..serialize import SavesDataFiles
 from ..spans import register_extensions
 from ....records.event import Amount, Event
@@ -35,6 +36,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
         self.name = name
         self.settings = settings
         self.words = Words(words)
+        self.words_file = words
         data = lexicons.load(lexicon)
         entries = {e["id"]: e for e in lexicons.require_ids(data["triggers"], "events.yaml triggers")}
         self.deal_as = {"investment": entries["round-noun"], "acquisition": entries["acquire-noun"]}
@@ -54,7 +56,7 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
         matches = self.triggers.matches(doc)
         events: list[Event] = []
         stated_in: dict[int, int] = {}  # id(event) → number of the sentence that states it
-        for number, sent in enumerate(sentences(doc, self.words)):
+        for number, sent in enumerate(doc_sentences(doc, self.words_file)):
             if is_question(sent) or self.is_hypothesis(sent):
                 continue
             triggers = self.triggers.in_sentence(doc, sent, ents, matches)
@@ -294,26 +296,6 @@ class EventReader(SavesDataFiles):  # to_disk/from_disk carry events.yaml and fr
             if token.pos_ in ("VERB", "AUX") and ("Fut" in tense or "Pres" in tense) and token.i >= r.trigger.start - 6:
                 return published
         return None
-
-
-# -- sentences --------------------------------------------------------------------------------
-def sentences(doc: Doc, words: Words | None = None):
-    """The parser's sentences, cut again where news text breaks without a full stop (at line breaks:
-    headings, datelines, table rows; after a closed aside "(… 2019.)"), and joined again where the
-    parser cut without one (it often cuts at an unknown capitalised name). Presetting boundaries
-    before the parser derails the small French model's parse, so we re-cut afterwards."""
-    ends = words["sentence-end"] if words is not None else frozenset({".", "!", "?", "…", ":"})
-    start = 0
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        line_break = "\n" in previous.text or "\n" in previous.whitespace_
-        closed = previous.text in ends or (
-            previous.text == ")" and token.i >= 2 and doc[token.i - 2].text in (".", "!", "?"))
-        if (line_break or (closed and token.is_sent_start)) and not token.is_space:
-            yield doc[start:token.i]
-            start = token.i
-    if start < len(doc):
-        yield doc[start:len(doc)]
 
 
 def is_headline(sent: Span, words: Words, settings: Settings) -> bool:
