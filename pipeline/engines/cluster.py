@@ -33,8 +33,8 @@ from typing import Callable, Iterable, Iterator, Union
 from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from ..read.io import (InputError, RawDocument, _expand, _read_jsonl, _read_stream, _read_text_file, atomic_writer,
-                       display_path, dump_jsonl_line, write_text_atomic)
+from ..read.io import (InputError, RawDocument, atomic_writer, display_path, dump_jsonl_line, expand_input, read_jsonl,
+                       read_stream, read_text_file, write_text_atomic)
 
 MAX_PARTITION_BYTES = 4 * 2**20  # input bytes per partition at most: the work a crash costs, what a worker holds
 PARTITIONS_PER_WORKER = 4  # partitions per worker thread at least: uneven partitions still keep every worker busy
@@ -67,13 +67,13 @@ class JsonlSlice:
                 data = stream.read(self.end - self.start)
         except OSError as err:
             raise InputError(f"{self.source}: cannot read ({err.strerror})") from None
-        return _read_jsonl(io.BytesIO(data), self.source, self.first_line)  # BytesIO: lines end at b"\n" only
+        return read_jsonl(io.BytesIO(data), self.source, self.first_line)  # BytesIO: lines end at b"\n" only
 
     def line_of(self, doc_id: str) -> int:
         """The line of the row with id `doc_id` (for a duplicate found across partitions)."""
         data = io.BytesIO(Path(self.path).read_bytes()[self.start:self.end])
         for number, line in enumerate(data, self.first_line):
-            if line.strip() and next(_read_jsonl([line], self.source, number)).id == doc_id:
+            if line.strip() and next(read_jsonl([line], self.source, number)).id == doc_id:
                 return number
         return self.first_line
 
@@ -84,7 +84,7 @@ class TextFiles:
     files: tuple[tuple[str, str], ...]  # (absolute path, source)
 
     def read(self) -> Iterator[RawDocument]:
-        return (_read_text_file(Path(path), source) for path, source in self.files)
+        return (read_text_file(Path(path), source) for path, source in self.files)
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,9 @@ def plan(inputs: Iterable[str], threads: int) -> list[Partition]:
     units: list[tuple[str, Path | None, int]] = []  # (kind, path, bytes)
     stdin_rows: list[RawDocument] = []
     for name in inputs:
-        files = _expand(name)
+        files = expand_input(name)
         if files is None:
-            stdin_rows = list(_read_stream(sys.stdin.buffer, "-"))  # what the client holds anyway
+            stdin_rows = list(read_stream(sys.stdin.buffer, "-"))  # what the client holds anyway
             units.append(("stdin", None, sum(len(r.text.encode()) for r in stdin_rows)))
             continue
         units += [("jsonl" if p.suffix == ".jsonl" else "text", p, p.stat().st_size) for p in files]
@@ -559,7 +559,7 @@ def _stamps(inputs: list[str]) -> list:
     the same bytes."""
     stamps = []
     for name in inputs:
-        for path in _expand(name) or []:
+        for path in expand_input(name) or []:
             stat = path.stat()
             stamps.append([str(path.resolve()), stat.st_size, stat.st_mtime_ns])
     return [list(inputs), stamps]

@@ -114,7 +114,7 @@ def check_inputs(inputs: list[str], *, scan: bool = True) -> int:
     (-1 if not: stdin, or JSONL files not scanned)."""
     count = 0
     for name in inputs:
-        files = _expand(name)
+        files = expand_input(name)
         known = files is not None and not (len(files) == 1 and files[0].suffix == ".jsonl")
         count = count + len(files) if known and count >= 0 else -1
     if scan:
@@ -123,8 +123,9 @@ def check_inputs(inputs: list[str], *, scan: bool = True) -> int:
     return count
 
 
-def _expand(name: str) -> list[Path] | None:
-    """The files an input names (None for stdin), or a one-line error."""
+def expand_input(name: str) -> list[Path] | None:
+    """The files an input names: the file itself, or the .txt files of a directory in name order; None
+    for "-" (stdin). A missing path or a directory without .txt files raises InputError (one line)."""
     if name == "-":
         return None
     path = Path(name)
@@ -144,7 +145,7 @@ def _text_files(directory: Path) -> list[Path]:
 
 def input_files(inputs: Iterable[str]) -> list[Path]:
     """Every file the inputs name (stdin aside)."""
-    return [path for name in inputs for path in (_expand(name) or [])]
+    return [path for name in inputs for path in (expand_input(name) or [])]
 
 
 def read_inputs(inputs: Iterable[str], skip: OnBad = None) -> Iterator[RawDocument]:
@@ -156,7 +157,7 @@ def read_inputs(inputs: Iterable[str], skip: OnBad = None) -> Iterator[RawDocume
 def _documents(inputs: Iterable[str], *, read_text: bool = True, skip: OnBad = None) -> Iterator[RawDocument]:
     seen: set[str] = set()  # ids are unique across all inputs: records are matched by id downstream
     for name in inputs:
-        files = _expand(name)
+        files = expand_input(name)
         if files is None:
             streams = [(None, "-")]
         else:
@@ -231,7 +232,8 @@ def _jsonl_items(lines: Iterable[bytes], source: str, first_line: int = 1) -> It
                 yield bad
 
 
-# The readers engines/cluster.py uses: the same reading, a bad document raised (BadDocument, an InputError).
+# Public readers for the engines that split the reading themselves (engines/cluster.py): the same reading
+# as read_inputs, a bad document raised (BadDocument, an InputError) rather than passed to `skip`.
 
 def _raising(items: Iterable[RawDocument | BadDocument]) -> Iterator[RawDocument]:
     for item in items:
@@ -240,16 +242,21 @@ def _raising(items: Iterable[RawDocument | BadDocument]) -> Iterator[RawDocument
         yield item
 
 
-def _read_jsonl(lines: Iterable[bytes], source: str, first_line: int = 1) -> Iterator[RawDocument]:
-    """`first_line`: the number of the first of `lines` in the file (a slice of it: engines/cluster.py)."""
+def read_jsonl(lines: Iterable[bytes], source: str, first_line: int = 1) -> Iterator[RawDocument]:
+    """The documents of JSONL rows (blank lines skipped), named `source`:line in errors. `first_line`: the
+    number of the first of `lines` in the file (a slice of it: engines/cluster.py)."""
     return _raising(_jsonl_items(lines, source, first_line))
 
 
-def _read_stream(stream: IO[bytes], source: str) -> Iterator[RawDocument]:
+def read_stream(stream: IO[bytes], source: str) -> Iterator[RawDocument]:
+    """The documents of a byte stream (stdin): JSONL rows if its first non-blank character is "{", else
+    one plain text with id "stdin"."""
     return _raising(_stream_items(stream, source))
 
 
-def _read_text_file(path: Path, source: str | None = None) -> RawDocument:
+def read_text_file(path: Path, source: str | None = None) -> RawDocument:
+    """The document of one .txt file (id: the file name without .txt); `source` names it in errors
+    (default: its path as displayed)."""
     return next(_raising([_text_file_item(path, source or display_path(path))]))
 
 
