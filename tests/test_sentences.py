@@ -5,6 +5,7 @@ uses)."""
 import pytest
 import spacy
 
+from fr_finance.engines.extractor import split_text
 from fr_finance.nlp import sentences
 from fr_finance.nlp.components.money import split_at_boundaries
 from fr_finance.nlp.sentences import (crosses_sentence, doc_sentences, sentence_around, sentence_bounds,
@@ -119,3 +120,18 @@ def test_bounds_look_no_further_than_the_reach():
     start = text.index("5 millions")
     first, last = sentence_bounds(text, start, start + 10)
     assert (first, last) == (start - sentences.REACH, start + 10 + sentences.REACH)
+
+
+# (case, text, piece size, pieces): a long text is cut into pieces at a sentence end when no line break
+# serves (engines/extractor.py), by the same definition.
+PIECES = [
+    ("after-a-stop", "Une phrase. Une autre phrase assez longue.", 20,
+     ["Une phrase. ", "Une autre phrase ", "assez longue."]),
+    ("not-after-an-abbreviation", "M. Ladrec dirige. M. Talon vend des pompes", 26,
+     ["M. Ladrec dirige. ", "M. Talon vend des pompes"]),
+]
+
+
+@pytest.mark.parametrize("case, text, size, pieces", PIECES, ids=[p[0] for p in PIECES])
+def test_long_texts_are_cut_at_sentence_ends(case, text, size, pieces):
+    assert [piece for _, piece in split_text(text, size)] == pieces

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from ..nlp.load import load_pipeline, pipeline_key
 from ..nlp.repairing import plain_make_doc
+from ..nlp.sentences import sentence_ends
 from ..nlp.vocabulary import french_words
 from ..read.io import BadDocument, RawDocument
 from ..read.published import find_published
@@ -27,8 +28,10 @@ DEFAULT_PIECE_CHARS = 100_000
 DEFAULT_BATCH_CHARS = 200_000
 
 
-# Where a piece may end, best first, each with whether a break in the first half of the window is refused.
-CUT_LEVELS = ((("\n\n", "\n"), True), ((". ", "! ", "? ", "… "), True), ((" ",), False))
+# Where a piece may end, best first, each with whether a break in the first half of the window is refused:
+# a paragraph or line break, a sentence end (pipeline/nlp/sentences.py), a space.
+SENTENCE_END = ()
+CUT_LEVELS = ((("\n\n", "\n"), True), (SENTENCE_END, True), ((" ",), False))
 
 
 def iter_pieces(text: str, max_length: int) -> Iterator[tuple[int, str]]:
@@ -53,8 +56,12 @@ def iter_pieces(text: str, max_length: int) -> Iterator[tuple[int, str]]:
 
 
 def _last_break(window: str, separators: tuple[str, ...], least: int) -> int:
-    """The end of the last separator in `window`, if it is at least `least`; else 0."""
-    ends = [found + len(sep) for sep in separators if (found := window.rfind(sep)) >= 0]
+    """The end of the last separator in `window` (of a sentence end: the space after it), if it is at least
+    `least`; else 0."""
+    if separators is SENTENCE_END:
+        ends = [found + 1 for found in sentence_ends(window) if window[found - 1] != "\n" and found < len(window)]
+    else:
+        ends = [found + len(sep) for sep in separators if (found := window.rfind(sep)) >= 0]
     end = max(ends, default=0)
     return end if end >= least else 0
 

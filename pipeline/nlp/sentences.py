@@ -91,8 +91,16 @@ def _word_before(text: str, offset: int) -> str:
     return before.split()[-1].lstrip(OPENERS) if before and not before[-1].isspace() else ""
 
 
-def _ends(text: str, start: int, end: int, words: str = WORDS) -> Iterator[int]:
-    """Offsets in text[start:end] where a sentence ends (just after its marks or its line break)."""
+def sentence_ends(text: str, start: int = 0, end: int | None = None, words: str = WORDS) -> Iterator[int]:
+    """Offsets in text[start:end] where a sentence ends: just after its marks (the whitespace after them
+    is the next sentence's) or after its line break; a stop at the end of a line gives both (nothing lies
+    between them).
+
+    >>> text = "M. Ladrec lève 5 M€. Puis 4 millions.\\nFin"
+    >>> [text[:i][-6:] for i in sentence_ends(text)]
+    [' 5 M€.', 'lions.', 'ions.\\n']
+    """
+    end = len(text) if end is None else end
     for match in _break(words).finditer(text, start, end):
         if (match.group("marks") or match.group("aside")) == "." and _kept_whole(_word_before(text, match.start())):
             continue
@@ -109,8 +117,8 @@ def sentence_bounds(text: str, start: int, end: int, words: str = WORDS) -> tupl
     ' M. Dupont achète 5 %.'
     """
     low = max(0, start - REACH)
-    first = max(_ends(text, low, start, words), default=low)
-    last = next(_ends(text, end, min(len(text), end + REACH), words), None)
+    first = max(sentence_ends(text, low, start, words), default=low)
+    last = next(sentence_ends(text, end, min(len(text), end + REACH), words), None)
     return first, min(len(text), end + REACH) if last is None else last
 
 
@@ -132,7 +140,7 @@ def crosses_sentence(text: str, start: int, end: int, words: str = WORDS) -> boo
     >>> crosses_sentence("M. Dupont lève 5 millions de dollars, contre 4 millions", 0, 50)
     False
     """
-    return next(_ends(text, start, end, words), None) is not None
+    return next(sentence_ends(text, start, end, words), None) is not None
 
 
 def text_sentences(text: str, words: str = WORDS) -> list[tuple[int, int]]:
@@ -142,7 +150,7 @@ def text_sentences(text: str, words: str = WORDS) -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in text_sentences(text)]
     ['Titre', 'X lève 1,5 M€...', 'Y, etc. rachète Z.']
     """
-    cuts = [0, *_ends(text, 0, len(text), words), len(text)]
+    cuts = [0, *sentence_ends(text, 0, len(text), words), len(text)]
     spans = []
     for first, last in zip(cuts, cuts[1:]):
         piece = text[first:last]
