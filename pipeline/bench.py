@@ -172,15 +172,11 @@ def run_child(kind: str, corpus: Path, n_process: int, batch_size: int, output: 
 def run_dask_child(corpus: Path, workers: int, batch_size: int, output: Path) -> dict:
     """`extract --engine dask` on a LocalCluster of `workers` processes, timed once the workers have
     loaded the pipeline and extracted one short text; CPU time of this process and of the workers."""
-    import logging
-
     import psutil
-    from distributed import Client, LocalCluster
 
     from .engines import cluster
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as local, Client(local) as client:
+    with cluster.connect(workers=workers) as client:  # the LocalCluster `extract --engine dask --workers N` starts
         warm_up = output.with_name(output.stem + "-warm-up.jsonl")
         write_text_atomic(warm_up.with_suffix(".txt"), SHORT_TEXT)
         for _ in range(workers):  # one partition, so once per worker

@@ -140,6 +140,21 @@ def test_local_cluster_of_two_workers(expected, tmp_path):
     assert facts.read_bytes() == local_facts.read_bytes() and facts.read_bytes().count(b"\n") >= 1
 
 
+def _worker_settings():
+    import os
+
+    import dask
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled")
+
+
+@pytest.mark.integration
+def test_local_cluster_workers_run_without_profiler_and_trim_threshold():
+    """connect()'s LocalCluster applies models/dask.yaml: no stack sampling, glibc's own malloc thresholds."""
+    with cluster.connect(workers=1) as local:
+        assert list(local.run(_worker_settings).values()) == [(None, False)]
+
+
 @pytest.mark.integration
 def test_raising_document_fails_the_run_or_is_skipped(client, corpus, expected, fault, tmp_path, capsys):
     from fr_finance.cli import main

@@ -42,6 +42,7 @@ IN_FLIGHT_PER_WORKER = 2  # records(): partitions submitted ahead of the one bei
 RETRIES = 2  # a task that raised (a file system hiccup); a dead worker is the scheduler's allowed-failures
 WAIT_FOR_WORKERS_SECONDS = 60  # --scheduler: how long to wait for a first worker
 PLUGIN_NAME = "fr-finance-pipeline"
+WORKER_SETTINGS = "dask.yaml"  # in models/: Dask settings for our workers (why: in the file)
 ON_ERROR = ("fail", "skip")
 
 
@@ -313,11 +314,56 @@ def connect(scheduler: str | None = None, workers: int | None = None, client: Cl
         return
     import os
 
+    import dask
+
     count = workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as local:
+    settings = worker_settings()
+    with dask.config.set(settings), _unset_environ(_unset_variables(settings)):  # read when a nanny spawns its worker
+        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as local:
         _register(local)
         yield local
+
+
+def worker_settings() -> dict:
+    """models/dask.yaml as dotted keys: dask.config.set replaces a nested dict whole instead of merging it."""
+    import yaml
+
+    from .. import MODELS_DIR
+
+    return dict(_dotted(yaml.safe_load((MODELS_DIR / WORKER_SETTINGS).read_text(encoding="utf-8"))))
+
+
+def _dotted(tree: dict, prefix: str = "") -> Iterator[tuple[str, object]]:
+    """
+    >>> dict(_dotted({"a": {"b": 1, "c": {"d": None}}}))
+    {'a.b': 1, 'a.c.d': None}
+    """
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            yield from _dotted(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _unset_variables(settings: dict) -> list[str]:
+    prefix = "distributed.nanny.pre-spawn-environ."
+    return [key[len(prefix):] for key, value in settings.items() if key.startswith(prefix) and value is None]
+
+
+@contextmanager
+def _unset_environ(names: list[str]) -> Iterator[None]:
+    """Leave `names` out of this process's environment while workers spawn (they inherit it): a nanny sets
+    its pre-spawn variables in its parent's environment, so a cluster started earlier in this process
+    (distributed's defaults) would pass them on."""
+    import os
+
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 def _register(client: Client) -> None:
