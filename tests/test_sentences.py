@@ -135,3 +135,8 @@ PIECES = [
 @pytest.mark.parametrize("case, text, size, pieces", PIECES, ids=[p[0] for p in PIECES])
 def test_long_texts_are_cut_at_sentence_ends(case, text, size, pieces):
     assert [piece for _, piece in split_text(text, size)] == pieces
+
+
+@pytest.mark.parametrize("case, text, expected", EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_text_level_tokenizer_is_spacys_french_one(case, text, expected):
+    assert [t.text for t in sentences._tokenizer()(text)] == [t.text for t in NLP(text)]
