@@ -81,6 +81,12 @@ EXAMPLES = [
     ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan prévoit aussi un "
      "investissement de 3 millions d'euros cette année.",
      [("investment", "Lysane", ["Ardan"], 5_000_000, "EUR", "exact")]),
+    # the buyer after the price and its lead-in words ("pour plus de N par le Bâlois X")
+    ("Le Zurichois Lorvex a été racheté pour plus de 300 millions d'euros par le Bâlois Hartung.",
+     [("acquisition", "Lorvex", "Hartung", 300_000_000, "EUR", "more_than")]),
+    # an unnamed buyer, then another clause: its subject is no buyer
+    ("Lorvex a été racheté pour 1,2 milliard d'euros par un fonds suédois et Bramex a accepté de se vendre.",
+     [("acquisition", "Lorvex", None, 1_200_000_000, "EUR", "exact")]),
     # money spread over a class of companies is no investment in the text's company
     ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan a investi 80 millions "
      "d'euros dans les PME de la région l'an dernier.",

@@ -527,9 +527,19 @@ class RoleReader:
 
     @staticmethod
     def only_price_between(c: Clause, start: int, stop: int) -> bool:
-        """Only a price between start and stop ("rachetée pour 5,8 millions de francs par X": the "par" is near)."""
-        return all((c.ents.get(i) is not None and c.ents[i].label_ == "MONEY") or c.words.has("purpose", c.doc[i])
-                   or c.doc[i].pos_ == "ADV" for i in range(start, stop))
+        """Only a price between start and stop, with the small words that lead to it ("rachetée pour
+        5,8 millions de francs par X", "pour un peu plus de 320 millions par X": the "par" is near)."""
+        def money(i: int) -> bool:
+            return c.ents.get(i) is not None and c.ents[i].label_ == "MONEY"
+
+        def leads_to_money(i: int) -> bool:
+            k = i
+            while k < stop and c.doc[k].pos_ in ("ADV", "ADP", "DET") and not money(k):
+                k += 1
+            return k < stop and money(k)
+
+        return all(money(i) or c.words.has("purpose", c.doc[i]) or c.doc[i].pos_ == "ADV"
+                   or (c.doc[i].pos_ in ("ADP", "DET") and leads_to_money(i)) for i in range(start, stop))
 
     def names_after(self, c: Clause, start: int, labels, reach: int | None = None) -> list[str]:
         """"Microsoft et Nvidia", "Bpifrance, du fonds EIC Fund et de l'industriel japonais Daikyo",
@@ -557,9 +567,18 @@ class RoleReader:
             token = doc[i]
             if ent is not None or token.pos_ in ("VERB", "AUX") or self.words.has("aside-punctuation", token):
                 break
+            if not names and self.new_clause_at(c, i):
+                break  # "racheté par un fonds suédois et X a accepté …": the party is unnamed, X starts a clause
             descriptive = descriptive and reach == c.settings.max_gap and token.is_lower and not token.is_punct
             i, skipped = i + 1, skipped + 1
         return names
+
+    def new_clause_at(self, c: Clause, i: int) -> bool:
+        """A coordination, then a name, then a verb: "… et X a accepté"."""
+        if not self.words.has("coordination", c.doc[i]) or c.doc[i].is_punct:
+            return False
+        ent = c.ents.get(i + 1)
+        return ent is not None and ent.end < len(c.doc) and c.doc[ent.end].pos_ in ("VERB", "AUX")
 
     def subjects(self, c: Clause, governing=False) -> list[str]:
         """Who does it: the names just before the verb, else its parsed subject, else (an infinitive,
