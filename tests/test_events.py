@@ -69,6 +69,28 @@ EXAMPLES = [
     # backing without an amount
     ("Soutenue par Google et Amazon, la société Hextal accélère son développement.",
      [("investment", "Hextal", ["Google", "Amazon"], None, None, None)]),
+    # a pronoun after "que" stands for the one name before it in its sentence, not the text's earlier raiser
+    ("La société Orlane a levé 5 millions d'euros en mars. Le spécialiste des drones Vextor lui emboîte le pas et "
+     "fait savoir le 3 mars qu'il a bouclé un tour de table de 14 millions d'euros.",
+     [("investment", "Orlane", [], 5_000_000, "EUR", "exact"), ("investment", "Vextor", [], 14_000_000, "EUR", "exact")]),
+    # "cette banque" points back; the source after "selon" is no party
+    ("La banque Corvel est à vendre. Le groupe Talmon devrait débourser environ 40 millions d'euros pour mettre la "
+     "main sur cette banque selon le quotidien Les Échos.",
+     [("acquisition", "Corvel", "Talmon", 40_000_000, "EUR", "approx")]),
+    # a deal noun whose investors and company would both be guessed from outside its clause is no fact
+    ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan prévoit aussi un "
+     "investissement de 3 millions d'euros cette année.",
+     [("investment", "Lysane", ["Ardan"], 5_000_000, "EUR", "exact")]),
+    # the buyer after the price and its lead-in words ("pour plus de N par le Bâlois X")
+    ("Le Zurichois Lorvex a été racheté pour plus de 300 millions d'euros par le Bâlois Hartung.",
+     [("acquisition", "Lorvex", "Hartung", 300_000_000, "EUR", "more_than")]),
+    # an unnamed buyer, then another clause: its subject is no buyer
+    ("Lorvex a été racheté pour 1,2 milliard d'euros par un fonds suédois et Bramex a accepté de se vendre.",
+     [("acquisition", "Lorvex", None, 1_200_000_000, "EUR", "exact")]),
+    # money spread over a class of companies is no investment in the text's company
+    ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan a investi 80 millions "
+     "d'euros dans les PME de la région l'an dernier.",
+     [("investment", "Lysane", ["Ardan"], 5_000_000, "EUR", "exact")]),
 ]
 
 NOT_EVENTS = [
@@ -82,6 +104,9 @@ NOT_EVENTS = [
     "Le groupe Vantor a renoncé à investir 50 millions d'euros dans la société Quelia.",
     "Les analystes de Jefferies jugent que le rachat de la société Quelia renforcera les marges.",
     "La capitalisation du groupe Vantor pourrait dépasser 5 milliards d'euros si la demande repart.",
+    # a plural deal noun is a sum over many deals
+    "Le réseau Arpège a réalisé près de 150 millions d'euros d'investissements auprès de 120 PME.",
+    "Elle devrait débourser environ 40 millions d'euros pour mettre la main sur cette banque selon le quotidien Les Échos.",
 ]
 
 

@@ -82,6 +82,10 @@ class RoleReader:
             readers.get(trigger.type, self.investment_roles)(c, reading)
         if trigger.entry.get("subject_is_target") and trigger.is_verb and self.collective_subject(c, reading.target):
             return None  # "les start-up de la région ont levé 300 M€ en mars": a sum over many raisers
+        if trigger.type == "investment" and not trigger.is_verb and self.plural_noun(c.doc, trigger):
+            return None  # "300 M€ d'investissements dans 120 PME": a sum over many deals
+        if reading.type == "investment" and reading.target is None and self.collective_object(c):
+            return None  # "le fonds a investi 2 Md€ dans les PME": money spread over a class of companies
         reading.parties = [p for p in dict.fromkeys(reading.parties) if p != reading.target]
         if trigger.entry.get("round") and reading.money is None and reading.parties:
             if any(self.named_bracket(c, m) for m in c.entities(trigger.end, c.stop, ("MONEY",))):
@@ -458,8 +462,11 @@ class RoleReader:
             i += 1
         if unit:
             return UNNAMED  # "l'acquisition de la division aliments pour bébés du groupe X"
-        if described is not None:
-            return c.topic.referent(described, as_subject=False, exclude=exclude)
+        if described is not None and described > 0 and self.words.has("plural-determiner", doc[described - 1]):
+            return None  # "dans les PME", "des start-up": many companies, not the one the text is about
+        if described is not None:  # "cette banque" points back only, "la start-up" also to the name the text gives later
+            pointing_back = described > 0 and self.words.has("demonstrative", doc[described - 1])
+            return c.topic.referent(described, as_subject=False, exclude=exclude, pronoun=pointing_back)
         return None
 
     def subject_is_unit(self, c: Clause, subject: str) -> bool:
@@ -520,9 +527,19 @@ class RoleReader:
 
     @staticmethod
     def only_price_between(c: Clause, start: int, stop: int) -> bool:
-        """Only a price between start and stop ("rachetée pour 5,8 millions de francs par X": the "par" is near)."""
-        return all((c.ents.get(i) is not None and c.ents[i].label_ == "MONEY") or c.words.has("purpose", c.doc[i])
-                   or c.doc[i].pos_ == "ADV" for i in range(start, stop))
+        """Only a price between start and stop, with the small words that lead to it ("rachetée pour
+        5,8 millions de francs par X", "pour un peu plus de 320 millions par X": the "par" is near)."""
+        def money(i: int) -> bool:
+            return c.ents.get(i) is not None and c.ents[i].label_ == "MONEY"
+
+        def leads_to_money(i: int) -> bool:
+            k = i
+            while k < stop and c.doc[k].pos_ in ("ADV", "ADP", "DET") and not money(k):
+                k += 1
+            return k < stop and money(k)
+
+        return all(money(i) or c.words.has("purpose", c.doc[i]) or c.doc[i].pos_ == "ADV"
+                   or (c.doc[i].pos_ in ("ADP", "DET") and leads_to_money(i)) for i in range(start, stop))
 
     def names_after(self, c: Clause, start: int, labels, reach: int | None = None) -> list[str]:
         """"Microsoft et Nvidia", "Bpifrance, du fonds EIC Fund et de l'industriel japonais Daikyo",
@@ -550,9 +567,18 @@ class RoleReader:
             token = doc[i]
             if ent is not None or token.pos_ in ("VERB", "AUX") or self.words.has("aside-punctuation", token):
                 break
+            if not names and self.new_clause_at(c, i):
+                break  # "racheté par un fonds suédois et X a accepté …": the party is unnamed, X starts a clause
             descriptive = descriptive and reach == c.settings.max_gap and token.is_lower and not token.is_punct
             i, skipped = i + 1, skipped + 1
         return names
+
+    def new_clause_at(self, c: Clause, i: int) -> bool:
+        """A coordination, then a name, then a verb: "… et X a accepté"."""
+        if not self.words.has("coordination", c.doc[i]) or c.doc[i].is_punct:
+            return False
+        ent = c.ents.get(i + 1)
+        return ent is not None and ent.end < len(c.doc) and c.doc[ent.end].pos_ in ("VERB", "AUX")
 
     def subjects(self, c: Clause, governing=False) -> list[str]:
         """Who does it: the names just before the verb, else its parsed subject, else (an infinitive,
@@ -660,6 +686,9 @@ class RoleReader:
                 while i >= sent.start and doc[i].text == ",":
                     i -= 1
             elif self.words.has("subject-pronoun", token):  # "il s'était offert …": the company last named as subject
+                announcer = self.announcer(c, i)
+                if announcer:
+                    return [announcer]
                 main = c.topic.referent(i, as_subject=True, pronoun=True)
                 return [main] if main else []
             elif token.text == ",":
@@ -685,6 +714,32 @@ class RoleReader:
                 return [name(c.ents[i])]
             return self.coordinated_names_backwards(c, i)
         return []
+
+    def collective_object(self, c: Clause) -> bool:
+        """The money goes "dans les PME", "dans des start-up": a marker, then a plural determiner and a
+        common noun (by word order), not a name."""
+        doc = c.doc
+        for i in range(c.trigger.end, c.stop):
+            size = marker_at(doc, i, self.markers["investment"])
+            k = i + size
+            if size and k + 1 < c.stop and self.words.has("plural-determiner", doc[k]) and \
+                    (doc[k + 1].is_lower or doc[k + 1].pos_ == "NOUN") and c.ents.get(k + 1) is None:
+                return True
+        return False
+
+    @staticmethod
+    def plural_noun(doc: Doc, trigger) -> bool:
+        """A deal noun in the plural ("investissements", "prises de participation") names several deals."""
+        return "Plur" in doc[trigger.start].morph.get("Number")
+
+    def announcer(self, c: Clause, pronoun: int) -> str | None:
+        """"X fait savoir qu'il a bouclé un tour de N": a subject pronoun opening a complement clause stands
+        for the one name its sentence gives before it (by word order: the small model's parse of such
+        sentences is often wrong); with several names, the pronoun is left to the topic."""
+        if pronoun <= c.sent.start or not self.words.has("complementizer", c.doc[pronoun - 1]):
+            return None
+        names = list(dict.fromkeys(map(name, c.entities(c.sent.start, pronoun - 1, PARTY))))
+        return names[0] if len(names) == 1 else None
 
     def aside_start(self, c: Clause, comma: int) -> int | None:
         """Index of the comma opening a short aside that ends at `comma`, if there is one."""
