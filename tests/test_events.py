@@ -87,6 +87,17 @@ EXAMPLES = [
     # an unnamed buyer, then another clause: its subject is no buyer
     ("Lorvex a été racheté pour 1,2 milliard d'euros par un fonds suédois et Bramex a accepté de se vendre.",
      [("acquisition", "Lorvex", None, 1_200_000_000, "EUR", "exact")]),
+    # "valoir" and a reflexive "se valoriser": the company just before the verb is worth the amount
+    ("La fintech Dorval vaut désormais 2,5 milliards d'euros.",
+     [("valuation", "Dorval", None, 2_500_000_000, "EUR", "exact")]),
+    ("La société Corbin se valorise 3 milliards d'euros après ce tour.",
+     [("valuation", "Corbin", None, 3_000_000_000, "EUR", "exact")]),
+    # a name before its bracketed acronym is the subject
+    ("La Banque régionale de Kessa (BRK) a investi 20 millions d'euros dans la société Tamaris.",
+     [("investment", "Tamaris", ["Banque régionale de Kessa"], 20_000_000, "EUR", "exact")]),
+    # the raiser after the round's participle
+    ("Avec la levée de fonds de 30 millions d'euros concrétisée par Norwen, la région compte une nouvelle pépite.",
+     [("investment", "Norwen", [], 30_000_000, "EUR", "exact")]),
     # money spread over a class of companies is no investment in the text's company
     ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan a investi 80 millions "
      "d'euros dans les PME de la région l'an dernier.",
@@ -104,6 +115,9 @@ NOT_EVENTS = [
     "Le groupe Vantor a renoncé à investir 50 millions d'euros dans la société Quelia.",
     "Les analystes de Jefferies jugent que le rachat de la société Quelia renforcera les marges.",
     "La capitalisation du groupe Vantor pourrait dépasser 5 milliards d'euros si la demande repart.",
+    # a share's price or a market's size is no company's worth
+    "L'action Dorval vaut 30 euros.",
+    "Le marché européen du cloud vaut 80 milliards d'euros.",
     # a plural deal noun is a sum over many deals
     "Le réseau Arpège a réalisé près de 150 millions d'euros d'investissements auprès de 120 PME.",
     "Elle devrait débourser environ 40 millions d'euros pour mettre la main sur cette banque selon le quotidien Les Échos.",

@@ -237,6 +237,15 @@ class RoleReader:
 
     def valuation_roles(self, c: Clause, r: Reading) -> None:
         trigger = c.trigger
+        reflexive = trigger.start > c.sent.start and self.words.has("reflexive", c.doc[trigger.start - 1])
+        if trigger.is_verb and (trigger.entry.get("subject_is_target") or reflexive):  # "X vaut 4 Md€", "X se valorise 2 Md€"
+            subjects = self.names_before(c, trigger.start - (1 if reflexive else 0))
+            ent = next((e for e in reversed(c.entities(c.sent.start, trigger.start, PARTY)) if subjects
+                        and name(e) == subjects[0]), None)
+            if ent is not None and ent.start > 0 and self.words.has("share-noun", c.doc[ent.start - 1]):
+                return  # "l'action X vaut 30 €": a share price
+            r.set_target(subjects[0] if subjects else None, "target:subject")
+            return
         if trigger.is_verb and not self.is_passive(c.doc, trigger.start):  # "l'opération valorise X à 1,2 Md€"
             r.set_target(self.object(c, trigger.end), "target:object")
             return
@@ -691,6 +700,8 @@ class RoleReader:
                     return [announcer]
                 main = c.topic.referent(i, as_subject=True, pronoun=True)
                 return [main] if main else []
+            elif token.text == ")" and self.name_before_bracket(c, i) is not None:
+                i = self.name_before_bracket(c, i)  # "La Banque X (BOAD) a approuvé …": the name before its acronym
             elif token.text == ",":
                 aside = self.aside_start(c, i)
                 if aside is None:
@@ -740,6 +751,15 @@ class RoleReader:
             return None
         names = list(dict.fromkeys(map(name, c.entities(c.sent.start, pronoun - 1, PARTY))))
         return names[0] if len(names) == 1 else None
+
+    def name_before_bracket(self, c: Clause, close: int) -> int | None:
+        """The last token of the name a short bracket follows ("X (BOAD)", "X (Suisse)"), if any."""
+        for k in range(close - 1, max(c.sent.start, close - c.settings.max_gap) - 1, -1):
+            if c.doc[k].text == "(":
+                return k - 1 if k > c.sent.start and c.entity(k - 1, PARTY) else None
+            if c.doc[k].text in (")", ",", ";"):
+                return None
+        return None
 
     def aside_start(self, c: Clause, comma: int) -> int | None:
         """Index of the comma opening a short aside that ends at `comma`, if there is one."""
