@@ -98,6 +98,21 @@ EXAMPLES = [
     # the raiser after the round's participle
     ("Avec la levée de fonds de 30 millions d'euros concrétisée par Norwen, la région compte une nouvelle pépite.",
      [("investment", "Norwen", [], 30_000_000, "EUR", "exact")]),
+    # an amount qualified by a raising participle in a fronted phrase: the sentence's subject raised it
+    ("Avec 12 millions d'euros levés, Brindal devance ses concurrents de la fintech.",
+     [("investment", "Brindal", [], 12_000_000, "EUR", "exact")]),
+    ("Avec seulement 8 millions d'euros récoltés, la start-up Marvelo doit se contenter de la troisième place.",
+     [("investment", "Marvelo", [], 8_000_000, "EUR", "exact")]),
+    # investors named "grâce au soutien de" in the next sentence join the round it restates
+    ("Avec 9 millions d'euros levés, Corlan occupe la première place du classement. La medtech a réussi à boucler "
+     "son premier tour de table grâce au soutien de Brivane Capital, Kestrel Ventures et Norda Invest.",
+     [("investment", "Corlan", ["Brivane Capital", "Kestrel Ventures", "Norda Invest"], 9_000_000, "EUR", "exact")]),
+    # a sector noun in any casing is a description of the company, not a name
+    ("Avec 9 millions d'euros levés, Corlan occupe la première place du classement. La DeepTech a réussi à boucler "
+     "son premier tour de table grâce au soutien de Brivane Capital, Kestrel Ventures et Norda Invest.",
+     [("investment", "Corlan", ["Brivane Capital", "Kestrel Ventures", "Norda Invest"], 9_000_000, "EUR", "exact")]),
+    ("La start-up Talvio a levé 4 millions d'euros avec le soutien de Brivane Capital.",
+     [("investment", "Talvio", ["Brivane Capital"], 4_000_000, "EUR", "exact")]),
     # money spread over a class of companies is no investment in the text's company
     ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan a investi 80 millions "
      "d'euros dans les PME de la région l'an dernier.",
@@ -115,6 +130,7 @@ NOT_EVENTS = [
     "Le groupe Vantor a renoncé à investir 50 millions d'euros dans la société Quelia.",
     "Les analystes de Jefferies jugent que le rachat de la société Quelia renforcera les marges.",
     "La capitalisation du groupe Vantor pourrait dépasser 5 milliards d'euros si la demande repart.",
+    "Les fonds levés serviront à recruter des ingénieurs.",
     # a share's price or a market's size is no company's worth
     "L'action Dorval vaut 30 euros.",
     "Le marché européen du cloud vaut 80 milliards d'euros.",

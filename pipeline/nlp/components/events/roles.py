@@ -71,6 +71,8 @@ class RoleReader:
         if first is not None and self.is_per_share(c.doc, first):
             return None  # "rachètera les actions à 33 $ pièce", "valorise X à 41 € par action": a term, not the deal
         reading.money = self.amount(c)
+        if reading.money is not None and trigger.is_verb and reading.money.end == trigger.start:
+            reading.rules["amount"] = "amount:before-participle"  # "Avec 12 M€ levés, X …"
         if reading.money is not None:
             if self.money_is_not_a_stake(c.doc, reading.money):
                 return None
@@ -137,6 +139,11 @@ class RoleReader:
                 subjects = self.subjects(c, governing=True)
             elif "Pres" in c.doc[trigger.start].morph.get("Tense") and is_participle(c.doc[trigger.start]):
                 subjects = [n for n in [self.clause_subject(c)] if n] or subjects  # "X fait ses débuts en Bourse, levant N"
+            elif not subjects and c.entity(trigger.start - 1, ("MONEY",)) and self.fronted(c):
+                fronted = self.clause_subject(c)  # "Avec 8 M€ récoltés, la start-up X se classe troisième"
+                if fronted:
+                    r.set_target(fronted, "target:after-fronted-phrase")
+                    return
             r.set_target(subjects[0] if subjects else None, "target:subject")
             genitive_at = {r.money.end} if r.money is not None else set()  # "un investissement de N du fonds Y"
             r.set_parties(self.investors_after(c, trigger.end, genitive_at=genitive_at), "investors:after-marker")
@@ -859,6 +866,11 @@ class RoleReader:
                 i -= 1
             if c.entity(i, ("MONEY",)):
                 return c.ents[i]
+        elif trigger.start > c.sent.start and c.entity(trigger.start - 1, ("MONEY",)) and (
+                is_participle(doc[trigger.start]) or doc[trigger.start].pos_ == "ADJ"):
+            ent = c.ents[trigger.start - 1]  # "Avec 12 M€ levés, X …": the participle qualifies the amount
+            if not (self.is_per_share(doc, ent) or self.is_aggregate(doc, ent) or self.counts_deals(c, ent)):
+                return ent
         return self.price_before(c)
 
     def price_before(self, c: Clause) -> Span | None:
