@@ -18,6 +18,8 @@ def names_of(record):
 
 # (sentence, name, labels of its mentions in order)
 EXAMPLES = [
+    # a country named like its nationality adjective stays a place
+    ("La Suisse reste à la traîne pour les jeunes pousses.", "Suisse", ["LOC"]),
     # Business context makes an unknown name a company.
     ("La jeune pousse Kelvano a levé 5 millions d'euros auprès de ses actionnaires.", "Kelvano", ["ORG"]),
     ("Les levées de la semaine : Tralvio (12 M€) et Bremsa (4 M€) ferment la marche.", "Tralvio", ["ORG"]),
@@ -67,6 +69,9 @@ BUGS_CAUGHT = [
     # a demonym is never an entity
     ("Les Marocains épargnent davantage depuis la réforme.", "Marocains"),
     ("La France plaît aux Lyonnais, selon l'étude.", "Lyonnais"),
+    # a demonym used as a noun before a name, the model's LOC notwithstanding
+    ("Le Zurichois Lorvex a été racheté par un groupe allemand.", "Zurichois"),
+    ("Le fonds a été créé pour servir les Québécois.", "Québécois"),
     # a single unknown capitalised word with no evidence is not a person
     ("Trovani a ouvert deux usines l'an dernier.", "Trovani"),
     # a common word listed after a company is no name

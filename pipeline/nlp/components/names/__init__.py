@@ -290,6 +290,8 @@ class NameFixer(SavesDataFiles):
             and not AMOUNT_WITH_CODE.match(span.text)
             and not _is_all_caps_words(span, self.is_word)
             and not self._is_common_phrase(span)
+            and not (len(span) == 1 and span.text.lower() in self.demonyms  # "le Zurichois X", "les Québécois",
+                     and not self.gazetteer.kind(span.text))  # but "la Suisse", "la Corse": places
         )
 
     def _is_common_phrase(self, span: Span) -> bool:
