@@ -76,6 +76,8 @@ BUGS_CAUGHT = [
     ("Trovani a ouvert deux usines l'an dernier.", "Trovani"),
     # a common word listed after a company is no name
     ("Le groupe Ferlande compte trois pôles (Construction, Solutions, Immobilier).", "Solutions"),
+    # a common word capitalised at the start of a sentence is no name, even before a bracketed amount
+    ("Moyenne (3,3 millions d'euros) et médiane (2,5 millions) restent proches.", "Moyenne"),
     # "l'État" is never a name
     ("La cession des parts détenues par l'État a été validée.", "État"),
 ]
