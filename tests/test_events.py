@@ -113,6 +113,17 @@ EXAMPLES = [
      [("investment", "Corlan", ["Brivane Capital", "Kestrel Ventures", "Norda Invest"], 9_000_000, "EUR", "exact")]),
     ("La start-up Talvio a levé 4 millions d'euros avec le soutien de Brivane Capital.",
      [("investment", "Talvio", ["Brivane Capital"], 4_000_000, "EUR", "exact")]),
+    # a valuation noun without its company takes that of the deal its sentence states
+    ("Le fonds Arvik a investi 20 millions d'euros dans Borel sur la base d'une valorisation de 300 millions d'euros.",
+     [("investment", "Borel", ["Arvik"], 20_000_000, "EUR", "exact"),
+      ("valuation", "Borel", None, 300_000_000, "EUR", "exact")]),
+    # "valorisation de N" right after the noun: the company is the holder, not a name later in the sentence
+    ("Il s'agit de la société Opalia qui a atteint une valorisation de 2 milliards de dollars, et de la société "
+     "Wendo qui a atteint une valorisation de 1,7 milliard de dollars.",
+     [("valuation", "Opalia", None, 2_000_000_000, "USD", "exact"),
+      ("valuation", "Wendo", None, 1_700_000_000, "USD", "exact")]),
+    ("La société Borel affiche une valorisation de 3 milliards d'euros.",
+     [("valuation", "Borel", None, 3_000_000_000, "EUR", "exact")]),
     # money spread over a class of companies is no investment in the text's company
     ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan a investi 80 millions "
      "d'euros dans les PME de la région l'an dernier.",

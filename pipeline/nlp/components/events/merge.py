@@ -61,8 +61,8 @@ def fill_topic(events: list[Event]) -> list[Event]:
                 continue  # both sides guessed from outside the clause: too weak a fact
             _set_target(event, candidates[0], "target:document-topic")
         if event.target is None and event.type == "valuation":
-            _set_target(event, next((e.target for e in kept if e.evidence == event.evidence and e.target), None),
-                        "target:deal-in-sentence")
+            stated = {e.target for e in kept if e.evidence == event.evidence and e.target}
+            _set_target(event, next(iter(stated)) if len(stated) == 1 else None, "target:deal-in-sentence")
         if event.target is None and event.type == "valuation" and len(about) == 1:
             _set_target(event, next(iter(about)), "target:document-topic")  # "lui permet de dépasser le milliard de valorisation"
         if event.target is None and "target:unnamed-unit" not in event.rules:

@@ -105,8 +105,10 @@ class RoleReader:
             reading.rules["parties"] = "acquirer:pending"  # "Après les rachats de X et de Y, …": merge.fill_buyer
         elif reading.money is None and not (reading.target and reading.parties):
             return None  # without an amount, a fact needs both sides named ("soutenue par Amazon")
-        if reading.target is None and not reading.parties and not (reading.type == "investment" and reading.money):
-            return None  # (an amount alone may still find its company in the sentence: merge.share_targets)
+        if reading.target is None and not reading.parties and not (reading.money and (
+                reading.type == "investment" or (reading.type == "valuation" and not trigger.is_verb))):
+            return None  # (an amount alone may still find its company in the sentence: merge.share_targets,
+            # merge.fill_topic: "… dans X sur la base d'une valorisation de N")
         reading.date = self.date_in(c, reading.money)
         if reading.date is not None:
             reading.rules["date"] = "date:clause"
@@ -268,6 +270,9 @@ class RoleReader:
             elif not trigger.entry.get("needs_a"):
                 r.set_target(self.clause_subject(c), "target:clause-subject")
             return
+        if r.money is not None and r.money.start - trigger.end <= 2 and self.holder(c):
+            r.set_target(self.holder(c), "target:holder")  # "X a atteint une valorisation de 2 Md$, et Y …": "de" gives the amount
+            return
         r.set_target(self.target_after(c, self.markers["valuation"]), "target:after-marker")
         if r.target is None:
             r.set_target(self.holder(c), "target:holder")
@@ -417,7 +422,9 @@ class RoleReader:
             if c.entity(i, TARGET):
                 return name(c.ents[i])
         verb = governing_verb(doc[trigger.start])
-        if verb is not None and verb.lemma_.lower() in self.holder_verbs:
+        object_of_verb = doc[trigger.start].dep_ == "obj" and verb is not None and doc[trigger.start].head.i == verb.i
+        if verb is not None and (verb.lemma_.lower() in self.holder_verbs or object_of_verb):  # the lemmatizer
+            # misses forms ("affiche" → "affiche"): a valuation the verb's direct object is its subject's
             names = self.subjects_of(c, verb)
             if names:
                 return names[0]
