@@ -124,6 +124,16 @@ EXAMPLES = [
       ("valuation", "Wendo", None, 1_700_000_000, "USD", "exact")]),
     ("La société Borel affiche une valorisation de 3 milliards d'euros.",
      [("valuation", "Borel", None, 3_000_000_000, "EUR", "exact")]),
+    # the subject of a verb of receiving is the target of the deal noun it governs
+    ("La start-up Nervia a également bénéficié d'un financement de 500 000 euros.",
+     [("investment", "Nervia", [], 500_000, "EUR", "exact")]),
+    ("L'entreprise Calvo rejoint le réseau, en recevant un investissement de 1,5 million d'euros du fonds Arvik.",
+     [("investment", "Calvo", ["Arvik"], 1_500_000, "EUR", "exact")]),
+    # "attirer" raises money; "levée de capitaux" is a round
+    ("L'éditeur de logiciels Odara réussissait à attirer pas moins de 90 millions de dollars.",
+     [("investment", "Odara", [], 90_000_000, "USD", "at_least")]),
+    ("Grâce à la dernière levée de capitaux de 13 millions d'euros de l'acteur de la fintech Norvel, le record a été battu.",
+     [("investment", "Norvel", [], 13_000_000, "EUR", "exact")]),
     # money spread over a class of companies is no investment in the text's company
     ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan a investi 80 millions "
      "d'euros dans les PME de la région l'an dernier.",
@@ -145,6 +155,10 @@ NOT_EVENTS = [
     # a share's price or a market's size is no company's worth
     "L'action Dorval vaut 30 euros.",
     "Le marché européen du cloud vaut 80 milliards d'euros.",
+    # sums over many deals or companies
+    "En moins de douze heures, la French Tech a réussi à attirer plus de 1 milliard d'euros d'investissements privés.",
+    "Depuis, les fonds Arvik ont investi 1,15 milliard d'euros dans près de 1 500 PME.",
+    "Le fonds Arvik a investi 15 millions d'euros dans 3 jeunes pousses bretonnes.",
     # a plural deal noun is a sum over many deals
     "Le réseau Arpège a réalisé près de 150 millions d'euros d'investissements auprès de 120 PME.",
     "Elle devrait débourser environ 40 millions d'euros pour mettre la main sur cette banque selon le quotidien Les Échos.",

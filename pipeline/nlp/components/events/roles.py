@@ -23,6 +23,7 @@ class RoleReader:
         self.genitive = [[w] for w in words["genitive"]]
         self.agent = [[w] for w in words["agent"]]
         self.holder_verbs = set(data["valuation_holder_verbs"])
+        self.receive_verbs = set(data["receive_verbs"])
         self.not_objects = set(data["not_investment_objects"])
         self.blocking_verbs = set(data["blocking_verbs"])
         self.descriptions = {d.lower() for d in data["descriptions"]}
@@ -172,7 +173,11 @@ class RoleReader:
             genitive_at = {trigger.end} | ({r.money.end} if r.money is not None else set())  # "la prise de
             r.set_parties(self.investors_after(c, trigger.end, genitive_at=genitive_at, exclude={r.target}),  # participation de X dans Y"
                           "investors:after-marker")
-            if not r.parties and not entry.get("round") and not entry.get("no_investors"):
+            verb = governing_verb(c.doc[trigger.start])
+            if verb is not None and verb.lemma_.lower() in self.receive_verbs and r.target is None:
+                subjects = [n for n in self.subjects(c, governing=True) if n not in r.parties]
+                r.set_target(subjects[0] if subjects else None, "target:receiver")  # "X a bénéficié d'un financement de N"
+            elif not r.parties and not entry.get("round") and not entry.get("no_investors"):
                 r.set_parties(self.subjects(c, governing=True), "investors:governing-subject")
             elif r.parties and r.target is None:  # "X signe un investissement de 5 M€ avec le fonds Y": X raised it
                 subjects = [n for n in self.subjects(c, governing=True) if n not in r.parties]
@@ -741,14 +746,18 @@ class RoleReader:
         return []
 
     def collective_object(self, c: Clause) -> bool:
-        """The money goes "dans les PME", "dans des start-up": a marker, then a plural determiner and a
-        common noun (by word order), not a name."""
+        """The money goes "dans les PME", "dans des start-up", "dans 120 PME": a marker, then a plural
+        determiner and a common noun or a count (by word order), not a name."""
         doc = c.doc
         for i in range(c.trigger.end, c.stop):
             size = marker_at(doc, i, self.markers["investment"])
             k = i + size
             if size and k + 1 < c.stop and self.words.has("plural-determiner", doc[k]) and \
                     (doc[k + 1].is_lower or doc[k + 1].pos_ == "NOUN") and c.ents.get(k + 1) is None:
+                return True
+            while size and k < c.stop and doc[k].pos_ in ("ADV", "ADP") and c.ents.get(k) is None:
+                k += 1  # "dans près de 1 500 PME": a count of companies
+            if size and k + 1 < c.stop and doc[k].like_num and c.ents.get(k) is None and c.ents.get(k + 1) is None:
                 return True
         return False
 
@@ -919,7 +928,10 @@ class RoleReader:
             return True
         before = any(marker_at(doc, i, self.aggregate_before) >= money.start - i
                      for i in range(max(0, money.start - 3), money.start))
-        return before or any(marker_at(doc, i, self.aggregate_after) for i in range(money.end, min(len(doc), money.end + 2)))
+        deals_after = (money.end + 1 < len(doc) and self.words.has("genitive", doc[money.end])
+                       and doc[money.end + 1].lower_ in self.deal_count_nouns)  # "1 Md€ d'investissements"
+        return before or deals_after or any(marker_at(doc, i, self.aggregate_after)
+                                            for i in range(money.end, min(len(doc), money.end + 2)))
 
     def counts_deals(self, c: Clause, money: Span) -> bool:
         """"318 M€ récoltés en quatre opérations", "grâce à trois tours de table et 110 M€ levés": a count of
