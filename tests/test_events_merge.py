@@ -88,12 +88,6 @@ def test_fill_topic_gives_an_implicit_target_the_documents_company():
     assert summary(merge.fill_topic(events)) == [("investment", "Lysa", ["A"], 5e6), ("investment", "Lysa", ["B"], 3e6)]
 
 
-def test_fill_topic_drops_an_investment_whose_investors_were_guessed_too():
-    guessed = ev("investment", None, ["B"], 3e6)
-    guessed.rules.append("investors:governing-subject")
-    assert summary(merge.fill_topic([ev("investment", "Lysa", ["A"], 5e6), guessed])) == [
-        ("investment", "Lysa", ["A"], 5e6)]
-
 
 def test_fill_topic_gives_a_restated_investment_its_company():
     events = [ev("investment", "Lysa", ["A"], 5e6), ev("investment", None, ["A"], 5e6)]

@@ -40,11 +40,11 @@ def give_investors_to_last_round(events: list[Event], investors: list[str], rule
 
 
 def fill_topic(events: list[Event]) -> list[Event]:
-    """An investment whose target is left implicit ("Dans le détail, X a apporté 40 M€", "entré au
-    capital en 2021") is that of the same investors' same amount stated before, else in the company the
-    document's investments and valuations are about; without one, or when its investors too were only
-    guessed (the subject of the verb governing a deal noun: "X rejoint …, en recevant un investissement de
-    N"), it is dropped. A valuation without its company takes that of
+    """An investment whose target is left implicit ("Amazon annonce un investissement initial de 4 milliards",
+    "Dans le détail, X a apporté 40 M€", "entré au capital en 2021") is that of the same investors' same
+    amount stated before, else in the company the document's investments and valuations are about; without
+    one, it is dropped. (What made this guess wrong on unseen news is now read earlier: sums over many deals,
+    "dans les PME", the receiver of a deal noun.) A valuation without its company takes that of
     the fact stated in its sentence ("… entrée à son capital pour 150 M$, sur la base d'une valorisation
     de 2,1 Md$")."""
     about = Counter(e.target for e in events if e.target and e.type in ("investment", "valuation"))
@@ -57,8 +57,8 @@ def fill_topic(events: list[Event]) -> list[Event]:
                 _set_target(event, stated.target, "target:restatement")
         if event.type == "investment" and event.target is None:
             candidates = [t for t, _ in about.most_common() if t not in event.parties]
-            if not event.parties or not candidates or "investors:governing-subject" in event.rules:
-                continue  # both sides guessed from outside the clause: too weak a fact
+            if not event.parties or not candidates:
+                continue
             _set_target(event, candidates[0], "target:document-topic")
         if event.target is None and event.type == "valuation":
             stated = {e.target for e in kept if e.evidence == event.evidence and e.target}
