@@ -70,19 +70,19 @@ EXAMPLES = [
     ("Soutenue par Google et Amazon, la société Hextal accélère son développement.",
      [("investment", "Hextal", ["Google", "Amazon"], None, None, None)]),
     # a pronoun after "que" stands for the one name before it in its sentence, not the text's earlier raiser
-    ("La société Orlane a levé 5 millions d'euros en mars. Le spécialiste des drones Vextor lui emboîte le pas et "
-     "fait savoir le 3 mars qu'il a bouclé un tour de table de 14 millions d'euros.",
+    ("La société Orlane a levé 5 millions d'euros en mars. Le fabricant de drones Vextor a indiqué mardi "
+     "qu'il avait finalisé un tour de table de 14 millions d'euros.",
      [("investment", "Orlane", [], 5_000_000, "EUR", "exact"), ("investment", "Vextor", [], 14_000_000, "EUR", "exact")]),
     # "cette banque" points back; the source after "selon" is no party
-    ("La banque Corvel est à vendre. Le groupe Talmon devrait débourser environ 40 millions d'euros pour mettre la "
-     "main sur cette banque selon le quotidien Les Échos.",
+    ("La banque Corvel est à vendre. Le groupe Talmon va racheter cette banque pour environ 40 millions d'euros, "
+     "selon le quotidien Les Échos.",
      [("acquisition", "Corvel", "Talmon", 40_000_000, "EUR", "approx")]),
-    # the buyer after the price and its lead-in words ("pour plus de N par le Bâlois X")
-    ("Le Zurichois Lorvex a été racheté pour plus de 300 millions d'euros par le Bâlois Hartung.",
-     [("acquisition", "Lorvex", "Hartung", 300_000_000, "EUR", "more_than")]),
+    # the buyer after the price and its lead-in words ("pour un peu plus de N par le groupe X")
+    ("La PME Lorvex a été rachetée pour un peu plus de 75 millions d'euros par le groupe Hartung.",
+     [("acquisition", "Lorvex", "Hartung", 75_000_000, "EUR", "more_than")]),
     # an unnamed buyer, then another clause: its subject is no buyer
-    ("Lorvex a été racheté pour 1,2 milliard d'euros par un fonds suédois et Bramex a accepté de se vendre.",
-     [("acquisition", "Lorvex", None, 1_200_000_000, "EUR", "exact")]),
+    ("Lorvex a été acquis pour 80 millions d'euros par un groupe familial et Bramex a ouvert son capital.",
+     [("acquisition", "Lorvex", None, 80_000_000, "EUR", "exact")]),
     # "valoir" and a reflexive "se valoriser": the company just before the verb is worth the amount
     ("La fintech Dorval vaut désormais 2,5 milliards d'euros.",
      [("valuation", "Dorval", None, 2_500_000_000, "EUR", "exact")]),
@@ -92,20 +92,20 @@ EXAMPLES = [
     ("La Banque régionale de Kessa (BRK) a investi 20 millions d'euros dans la société Tamaris.",
      [("investment", "Tamaris", ["Banque régionale de Kessa"], 20_000_000, "EUR", "exact")]),
     # the raiser after the round's participle
-    ("Avec la levée de fonds de 30 millions d'euros concrétisée par Norwen, la région compte une nouvelle pépite.",
+    ("La levée de 30 millions d'euros concrétisée par Norwen en juin renforce sa position.",
      [("investment", "Norwen", [], 30_000_000, "EUR", "exact")]),
     # an amount qualified by a raising participle in a fronted phrase: the sentence's subject raised it
     ("Avec 12 millions d'euros levés, Brindal devance ses concurrents de la fintech.",
      [("investment", "Brindal", [], 12_000_000, "EUR", "exact")]),
-    ("Avec seulement 8 millions d'euros récoltés, la start-up Marvelo doit se contenter de la troisième place.",
+    ("Avec 8 millions d'euros récoltés, la start-up Marvelo complète le podium du mois.",
      [("investment", "Marvelo", [], 8_000_000, "EUR", "exact")]),
     # investors named "grâce au soutien de" in the next sentence join the round it restates
-    ("Avec 9 millions d'euros levés, Corlan occupe la première place du classement. La medtech a réussi à boucler "
-     "son premier tour de table grâce au soutien de Brivane Capital, Kestrel Ventures et Norda Invest.",
+    ("Corlan a levé 9 millions d'euros en mai. La medtech a finalisé ce tour de table grâce au soutien de "
+     "Brivane Capital, Kestrel Ventures et Norda Invest.",
      [("investment", "Corlan", ["Brivane Capital", "Kestrel Ventures", "Norda Invest"], 9_000_000, "EUR", "exact")]),
     # a sector noun in any casing is a description of the company, not a name
-    ("Avec 9 millions d'euros levés, Corlan occupe la première place du classement. La DeepTech a réussi à boucler "
-     "son premier tour de table grâce au soutien de Brivane Capital, Kestrel Ventures et Norda Invest.",
+    ("Corlan a levé 9 millions d'euros en mai. La DeepTech a finalisé ce tour de table grâce au soutien de "
+     "Brivane Capital, Kestrel Ventures et Norda Invest.",
      [("investment", "Corlan", ["Brivane Capital", "Kestrel Ventures", "Norda Invest"], 9_000_000, "EUR", "exact")]),
     ("La start-up Talvio a levé 4 millions d'euros avec le soutien de Brivane Capital.",
      [("investment", "Talvio", ["Brivane Capital"], 4_000_000, "EUR", "exact")]),
@@ -114,22 +114,20 @@ EXAMPLES = [
      [("investment", "Borel", ["Arvik"], 20_000_000, "EUR", "exact"),
       ("valuation", "Borel", None, 300_000_000, "EUR", "exact")]),
     # "valorisation de N" right after the noun: the company is the holder, not a name later in the sentence
-    ("Il s'agit de la société Opalia qui a atteint une valorisation de 2 milliards de dollars, et de la société "
-     "Wendo qui a atteint une valorisation de 1,7 milliard de dollars.",
-     [("valuation", "Opalia", None, 2_000_000_000, "USD", "exact"),
-      ("valuation", "Wendo", None, 1_700_000_000, "USD", "exact")]),
+    ("La société Opalia, qui a atteint une valorisation de 600 millions d'euros, devance la société Wendo.",
+     [("valuation", "Opalia", None, 600_000_000, "EUR", "exact")]),
     ("La société Borel affiche une valorisation de 3 milliards d'euros.",
      [("valuation", "Borel", None, 3_000_000_000, "EUR", "exact")]),
     # the subject of a verb of receiving is the target of the deal noun it governs
-    ("La start-up Nervia a également bénéficié d'un financement de 500 000 euros.",
-     [("investment", "Nervia", [], 500_000, "EUR", "exact")]),
-    ("L'entreprise Calvo rejoint le réseau, en recevant un investissement de 1,5 million d'euros du fonds Arvik.",
-     [("investment", "Calvo", ["Arvik"], 1_500_000, "EUR", "exact")]),
+    ("La start-up Nervia a bénéficié d'un financement de 2 millions d'euros l'an dernier.",
+     [("investment", "Nervia", [], 2_000_000, "EUR", "exact")]),
+    ("La société Calvo accélère en recevant un investissement de 4 millions d'euros du fonds Arvik.",
+     [("investment", "Calvo", ["Arvik"], 4_000_000, "EUR", "exact")]),
     # "attirer" raises money; "levée de capitaux" is a round
-    ("L'éditeur de logiciels Odara réussissait à attirer pas moins de 90 millions de dollars.",
-     [("investment", "Odara", [], 90_000_000, "USD", "at_least")]),
-    ("Grâce à la dernière levée de capitaux de 13 millions d'euros de l'acteur de la fintech Norvel, le record a été battu.",
-     [("investment", "Norvel", [], 13_000_000, "EUR", "exact")]),
+    ("La plateforme Odara a attiré 25 millions d'euros cette année.",
+     [("investment", "Odara", [], 25_000_000, "EUR", "exact")]),
+    ("La levée de capitaux de 6 millions d'euros de la société Norvel a été bouclée en avril.",
+     [("investment", "Norvel", [], 6_000_000, "EUR", "exact")]),
     # money spread over a class of companies is no investment in the text's company
     ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan a investi 80 millions "
      "d'euros dans les PME de la région l'an dernier.",
@@ -152,11 +150,11 @@ NOT_EVENTS = [
     "L'action Dorval vaut 30 euros.",
     "Le marché européen du cloud vaut 80 milliards d'euros.",
     # sums over many deals or companies
-    "En moins de douze heures, la French Tech a réussi à attirer plus de 1 milliard d'euros d'investissements privés.",
-    "Depuis, les fonds Arvik ont investi 1,15 milliard d'euros dans près de 1 500 PME.",
+    "L'écosystème Novatech a attiré 300 millions d'euros d'investissements en 2024.",
+    "Le réseau Arvik a investi 240 millions d'euros dans environ 300 PME l'an dernier.",
     "Le fonds Arvik a investi 15 millions d'euros dans 3 jeunes pousses bretonnes.",
     # a plural deal noun is a sum over many deals
-    "Le réseau Arpège a réalisé près de 150 millions d'euros d'investissements auprès de 120 PME.",
+    "Le réseau Arpège a réalisé 60 millions d'euros d'investissements l'an dernier.",
     "Elle devrait débourser environ 40 millions d'euros pour mettre la main sur cette banque selon le quotidien Les Échos.",
 ]
 

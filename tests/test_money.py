@@ -270,8 +270,8 @@ CONTEXT = [
     ("Le fonds d'Ottawa a investi 2 milliards $ dans une firme québécoise de Montréal.", None,
      [M("2 milliards $", 2000000000, "CAD")]),
     # ... and "US" alone after the figure is USD too
-    ("La chaîne montréalaise a racheté le groupe Verdi de Québec pour 2,4 milliards US et investira 3 M$ en Ontario.", None,
-     [M("2,4 milliards US", 2400000000, "USD"), M("3 M$", 3000000, "CAD")]),
+    ("La chaîne montréalaise a racheté le groupe Verdi de Québec pour 1,7 milliard US et investira 3 M$ en Ontario.", None,
+     [M("1,7 milliard US", 1700000000, "USD"), M("3 M$", 3000000, "CAD")]),
     # ... one or two mentions of Canada do not make a Canadian text
     ("Le groupe, présent au Canada, a levé 25 millions de dollars.", None,
      [M("25 millions de dollars", 25000000, "USD")]),

@@ -19,7 +19,7 @@ def names_of(record):
 # (sentence, name, labels of its mentions in order)
 EXAMPLES = [
     # a country named like its nationality adjective stays a place
-    ("La Suisse reste à la traîne pour les jeunes pousses.", "Suisse", ["LOC"]),
+    ("La Suisse attire de plus en plus de fonds étrangers.", "Suisse", ["LOC"]),
     # Business context makes an unknown name a company.
     ("La jeune pousse Kelvano a levé 5 millions d'euros auprès de ses actionnaires.", "Kelvano", ["ORG"]),
     ("Les levées de la semaine : Tralvio (12 M€) et Bremsa (4 M€) ferment la marche.", "Tralvio", ["ORG"]),
@@ -70,14 +70,14 @@ BUGS_CAUGHT = [
     ("Les Marocains épargnent davantage depuis la réforme.", "Marocains"),
     ("La France plaît aux Lyonnais, selon l'étude.", "Lyonnais"),
     # a demonym used as a noun before a name, the model's LOC notwithstanding
-    ("Le Zurichois Lorvex a été racheté par un groupe allemand.", "Zurichois"),
+    ("Le Zurichois Lorvex ouvre une usine près de Bâle.", "Zurichois"),
     ("Le fonds a été créé pour servir les Québécois.", "Québécois"),
     # a single unknown capitalised word with no evidence is not a person
     ("Trovani a ouvert deux usines l'an dernier.", "Trovani"),
     # a common word listed after a company is no name
     ("Le groupe Ferlande compte trois pôles (Construction, Solutions, Immobilier).", "Solutions"),
     # a common word capitalised at the start of a sentence is no name, even before a bracketed amount
-    ("Moyenne (3,3 millions d'euros) et médiane (2,5 millions) restent proches.", "Moyenne"),
+    ("Médiane (4 millions d'euros) et moyenne (7 millions) divergent cette année.", "Médiane"),
     # "l'État" is never a name
     ("La cession des parts détenues par l'État a été validée.", "État"),
 ]

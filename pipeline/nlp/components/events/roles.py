@@ -756,7 +756,7 @@ class RoleReader:
                     (doc[k + 1].is_lower or doc[k + 1].pos_ == "NOUN") and c.ents.get(k + 1) is None:
                 return True
             while size and k < c.stop and doc[k].pos_ in ("ADV", "ADP") and c.ents.get(k) is None:
-                k += 1  # "dans près de 1 500 PME": a count of companies
+                k += 1  # "dans près de 300 PME": a count of companies
             if size and k + 1 < c.stop and doc[k].like_num and c.ents.get(k) is None and c.ents.get(k + 1) is None:
                 return True
         return False
@@ -767,7 +767,7 @@ class RoleReader:
         return "Plur" in doc[trigger.start].morph.get("Number")
 
     def announcer(self, c: Clause, pronoun: int) -> str | None:
-        """"X fait savoir qu'il a bouclé un tour de N": a subject pronoun opening a complement clause stands
+        """"X a indiqué qu'il avait finalisé un tour de N": a subject pronoun opening a complement clause stands
         for the one name its sentence gives before it (by word order: the small model's parse of such
         sentences is often wrong); with several names, the pronoun is left to the topic."""
         if pronoun <= c.sent.start or not self.words.has("complementizer", c.doc[pronoun - 1]):

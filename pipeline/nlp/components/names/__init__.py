@@ -668,7 +668,7 @@ class NameFixer(SavesDataFiles):
                         start += 1  # a capitalised first word of the sentence is not part of the name
                     if start == index and _starts_clause(doc, index) and self.is_word(doc[index].lower_) \
                             and doc[index].text not in self.known and not _capitalised_elsewhere(doc, doc[index]):
-                        continue  # "Moyenne (3,3 M€) et médiane …": a common word capitalised by its place
+                        continue  # "Médiane (4 M€) et moyenne …": a common word capitalised by its place
                 else:
                     if doc[index].is_sent_start:
                         continue
