@@ -123,6 +123,8 @@ EXAMPLES = [
      [("investment", "Nervia", [], 2_000_000, "EUR", "exact")]),
     ("La société Calvo accélère en recevant un investissement de 4 millions d'euros du fonds Arvik.",
      [("investment", "Calvo", ["Arvik"], 4_000_000, "EUR", "exact")]),
+    ("La microbrasserie Valbrune profite d'un investissement de 3 millions d'euros réalisé par le fonds Arvik.",
+     [("investment", "Valbrune", ["Arvik"], 3_000_000, "EUR", "exact")]),
     # "attirer" raises money; "levée de capitaux" is a round
     ("La plateforme Odara a attiré 25 millions d'euros cette année.",
      [("investment", "Odara", [], 25_000_000, "EUR", "exact")]),

@@ -555,8 +555,9 @@ class RoleReader:
 
     @staticmethod
     def only_price_between(c: Clause, start: int, stop: int) -> bool:
-        """Only a price between start and stop, with the small words that lead to it ("rachetée pour
-        5,8 millions de francs par X", "pour un peu plus de 320 millions par X": the "par" is near)."""
+        """Only a price between start and stop, with the small words that lead to it and the participle
+        that ends it ("rachetée pour 5,8 millions de francs par X", "pour un peu plus de N par X",
+        "un investissement de N réalisé par X"): the "par" is near."""
         def money(i: int) -> bool:
             return c.ents.get(i) is not None and c.ents[i].label_ == "MONEY"
 
@@ -567,7 +568,9 @@ class RoleReader:
             return k < stop and money(k)
 
         return all(money(i) or c.words.has("purpose", c.doc[i]) or c.doc[i].pos_ == "ADV"
-                   or (c.doc[i].pos_ in ("ADP", "DET") and leads_to_money(i)) for i in range(start, stop))
+                   or (c.doc[i].pos_ in ("ADP", "DET") and leads_to_money(i))
+                   or (i == stop - 1 and is_participle(c.doc[i]))  # "un investissement de N réalisé par X"
+                   for i in range(start, stop))
 
     def names_after(self, c: Clause, start: int, labels, reach: int | None = None) -> list[str]:
         """"Microsoft et Nvidia", "Bpifrance, du fonds EIC Fund et de l'industriel japonais Daikyo",
