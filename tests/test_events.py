@@ -130,6 +130,10 @@ EXAMPLES = [
      [("investment", "Odara", [], 25_000_000, "EUR", "exact")]),
     ("La levée de capitaux de 6 millions d'euros de la société Norvel a été bouclée en avril.",
      [("investment", "Norvel", [], 6_000_000, "EUR", "exact")]),
+    # a longer name that starts with the buyer's ("X Infra Services") is its unit, not its full name
+    ("Le groupe Brelva rachète la société Tamvo. Pour Brelva Infra Services, filiale du groupe, l'opération "
+     "renforce sa présence régionale.",
+     [("acquisition", "Tamvo", "Brelva", None, None, None)]),
     # money spread over a class of companies is no investment in the text's company
     ("La start-up Lysane a levé 5 millions d'euros auprès du fonds Ardan. Le fonds Ardan a investi 80 millions "
      "d'euros dans les PME de la région l'an dernier.",

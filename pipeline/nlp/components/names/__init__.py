@@ -613,13 +613,15 @@ class NameFixer(SavesDataFiles):
 
     def _short_forms(self, doc: Doc, mentions: list[Mention]) -> dict[str, str]:
         """"Kaneda" for "Kaneda Motors", "SunWerk" for "SunWerk AG", "Vosto" for "Vosto Canada": the first
-        word of a suffixed company name, or of a company named after a country it works in, used alone,
-        is that company."""
+        word of a two-word suffixed company name (or of "X & Cie"), or of a company named after a country it
+        works in, used alone, is that company; with more words between ("X Infra Services") it names a unit."""
         full = {}
         for m in mentions:
             tokens = doc[m.start:m.end]
             if len(tokens) < 2 or tokens[0].text in self.known:
                 continue
+            if len(tokens) > 2 and tokens[1].text != "&":
+                continue  # "X Infra Services" is a unit of X, not X: only "X Motors", "X AG", "X & Cie" shorten to X
             last = tokens[-1].text
             if ((last in self.suffixes or last in self.joiners) and last not in SEPARATE_ENTITY_SUFFIXES) or (
                     len(tokens) == 2 and self.gazetteer.kind(last) == gazetteer.COUNTRY
