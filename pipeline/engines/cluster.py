@@ -328,11 +328,9 @@ def connect(scheduler: str | None = None, workers: int | None = None, client: Cl
 
 def worker_settings() -> dict:
     """models/dask.yaml as dotted keys: dask.config.set replaces a nested dict whole instead of merging it."""
-    import yaml
+    from ..nlp import lexicons
 
-    from .. import MODELS_DIR
-
-    return dict(_dotted(yaml.safe_load((MODELS_DIR / WORKER_SETTINGS).read_text(encoding="utf-8"))))
+    return dict(_dotted(lexicons.load(WORKER_SETTINGS)))  # models/ files are read through one reader
 
 
 def _dotted(tree: dict, prefix: str = "") -> Iterator[tuple[str, object]]:
