@@ -217,10 +217,11 @@ class NameFixer(SavesDataFiles):
         mentions = [m for e in ents if e.label_ in NAME_LABELS for m in self._clean(doc, e)]
         mentions = _without_overlaps([part for m in mentions for part in _split_coordination(doc, m)])
         mentions = self._add_lexicon(doc, mentions, others)
-        mentions = self._add_dateline(doc, mentions, others)
-        mentions = self._add_inner_capitals(doc, mentions, others)
+        text = doc.text  # Doc.text joins every token at each call: read it once
+        mentions = self._add_dateline(doc, mentions, others, text)
+        mentions = self._add_inner_capitals(doc, mentions, others, text)
         mentions = self._add_institutions(doc, mentions, others)
-        mentions = self._drop_heading_noise(doc, mentions)
+        mentions = self._drop_heading_noise(doc, mentions, text)
         mentions = self._drop_capitalised_words(doc, mentions)
         mentions = self._fix_boundaries(doc, mentions, others)
         self._apply_cues(doc, mentions, others)
@@ -344,11 +345,11 @@ class NameFixer(SavesDataFiles):
                 covered.update(range(start, end))
         return sorted(result, key=lambda m: m.start)
 
-    def _drop_heading_noise(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    def _drop_heading_noise(self, doc: Doc, mentions: list[Mention], text: str) -> list[Mention]:
         """Title-case headings ("Le Défi de l'Exécution") capitalise common words. In a heading, a
         name keeps only its words that are not ordinary French words ("Nouveaux CUDA" → "CUDA"),
         unless it is known or also occurs outside headings."""
-        headings = heading_ranges(doc.text)
+        headings = heading_ranges(text)
         if not headings:
             return mentions
 
@@ -391,13 +392,13 @@ class NameFixer(SavesDataFiles):
             kept.append(m)
         return kept
 
-    def _add_dateline(self, doc: Doc, mentions: list[Mention], others: list[Span]) -> list[Mention]:
+    def _add_dateline(self, doc: Doc, mentions: list[Mention], others: list[Span], text: str) -> list[Mention]:
         """"MONTRÉAL – Le distributeur …": an all-caps place opening a line before a dash is a dateline;
         so is one the gazetteer knows before an agency or a full stop ("OSLO (Reuters)", "MAROC. Le …")."""
         found = []
-        matches = [(m.start(1), m.end(1), m.group(1), False) for m in DATELINE.finditer(doc.text)]
-        matches += [(m.start(1), m.end(1), m.group(1), True) for m in CAPS_LINE_START.finditer(doc.text)]
-        matches += [(m.start(1), m.end(1), m.group(1), True) for m in PLACE_HEADING.finditer(doc.text)]
+        matches = [(m.start(1), m.end(1), m.group(1), False) for m in DATELINE.finditer(text)]
+        matches += [(m.start(1), m.end(1), m.group(1), True) for m in CAPS_LINE_START.finditer(text)]
+        matches += [(m.start(1), m.end(1), m.group(1), True) for m in PLACE_HEADING.finditer(text)]
         occupied = _occupied(others) if matches else set()
         for start, end, text, needs_gazetteer in matches:
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -457,10 +458,10 @@ class NameFixer(SavesDataFiles):
         kept = [m for m in kept if covered.isdisjoint(range(m.start, m.end))] + found
         return sorted(kept, key=lambda m: m.start)
 
-    def _add_inner_capitals(self, doc: Doc, mentions: list[Mention], others: list[Span]) -> list[Mention]:
+    def _add_inner_capitals(self, doc: Doc, mentions: list[Mention], others: list[Span], text: str) -> list[Mention]:
         """"easyJet", "eBay": a word with a capital after a lower-case start is a name the model misses."""
         found = []
-        for match in INNER_CAPITAL.finditer(doc.text):  # on the text: a regex per token costs more
+        for match in INNER_CAPITAL.finditer(text):  # on the text: a regex per token costs more
             span = doc.char_span(match.start(), match.end())
             if span is not None and len(span) == 1:
                 found.append(Mention(span.start, span.end, "ORG", Counter(), model=""))
