@@ -275,12 +275,13 @@ class RoleReader:
             elif not trigger.entry.get("needs_a"):
                 r.set_target(self.clause_subject(c), "target:clause-subject")
             return
-        if r.money is not None and r.money.start - trigger.end <= 2 and self.holder(c):
-            r.set_target(self.holder(c), "target:holder")  # "X a atteint une valorisation de 2 Md$, et Y …": "de" gives the amount
+        holder = self.holder(c)
+        if r.money is not None and r.money.start - trigger.end <= 2 and holder:
+            r.set_target(holder, "target:holder")  # "X a atteint une valorisation de 2 Md$, et Y …": "de" gives the amount
             return
         r.set_target(self.target_after(c, self.markers["valuation"]), "target:after-marker")
         if r.target is None:
-            r.set_target(self.holder(c), "target:holder")
+            r.set_target(holder, "target:holder")
 
     def this_round(self, c: Clause) -> bool:
         """A demonstrative round noun in the clause: "ce tour de table", "cette levée"."""
@@ -722,8 +723,8 @@ class RoleReader:
                     return [announcer]
                 main = c.topic.referent(i, as_subject=True, pronoun=True)
                 return [main] if main else []
-            elif token.text == ")" and self.name_before_bracket(c, i) is not None:
-                i = self.name_before_bracket(c, i)  # "La Banque X (BOAD) a approuvé …": the name before its acronym
+            elif token.text == ")" and (named := self.name_before_bracket(c, i)) is not None:
+                i = named  # "La Banque X (BOAD) a approuvé …": the name before its acronym
             elif token.text == ",":
                 aside = self.aside_start(c, i)
                 if aside is None:
@@ -753,14 +754,15 @@ class RoleReader:
         determiner and a common noun or a count (by word order), not a name."""
         doc = c.doc
         for i in range(c.trigger.end, c.stop):
-            size = marker_at(doc, i, self.markers["investment"])
-            k = i + size
-            if size and k + 1 < c.stop and self.words.has("plural-determiner", doc[k]) and \
+            k = i + marker_at(doc, i, self.markers["investment"])
+            if k == i:
+                continue
+            if k + 1 < c.stop and self.words.has("plural-determiner", doc[k]) and \
                     (doc[k + 1].is_lower or doc[k + 1].pos_ == "NOUN") and c.ents.get(k + 1) is None:
                 return True
-            while size and k < c.stop and doc[k].pos_ in ("ADV", "ADP") and c.ents.get(k) is None:
+            while k < c.stop and doc[k].pos_ in ("ADV", "ADP") and c.ents.get(k) is None:
                 k += 1  # "dans près de 300 PME": a count of companies
-            if size and k + 1 < c.stop and doc[k].like_num and c.ents.get(k) is None and c.ents.get(k + 1) is None:
+            if k + 1 < c.stop and doc[k].like_num and c.ents.get(k) is None and c.ents.get(k + 1) is None:
                 return True
         return False
 
@@ -871,7 +873,7 @@ class RoleReader:
             if trigger.type != "valuation" and any(self.words.has("worth-word", t) for t in lead) and not any(
                     t.lower_ in self.price_nouns for t in doc[max(trigger.end, ent.start - 5):ent.start]):
                 continue  # "une participation …, évaluée à 135 Md$": what a holding is worth, not what was put in
-            if self.is_per_share(doc, ent) or self.is_aggregate(doc, ent) or self.counts_deals(c, ent):
+            if self.not_the_deals(c, ent):
                 continue
             if not trigger.is_verb and self.named_bracket(c, ent):
                 continue  # "les tours de X (12 M€, …) et de Y (4 M€, …)": each name's own amount
@@ -888,7 +890,7 @@ class RoleReader:
         elif trigger.start > c.sent.start and c.entity(trigger.start - 1, ("MONEY",)) and (
                 is_participle(doc[trigger.start]) or doc[trigger.start].pos_ == "ADJ"):
             ent = c.ents[trigger.start - 1]  # "Avec 12 M€ levés, X …": the participle qualifies the amount
-            if not (self.is_per_share(doc, ent) or self.is_aggregate(doc, ent) or self.counts_deals(c, ent)):
+            if not self.not_the_deals(c, ent):
                 return ent
         return self.price_before(c)
 
@@ -935,6 +937,10 @@ class RoleReader:
                        and doc[money.end + 1].lower_ in self.deal_count_nouns)  # "1 Md€ d'investissements"
         return before or deals_after or any(marker_at(doc, i, self.aggregate_after)
                                             for i in range(money.end, min(len(doc), money.end + 2)))
+
+    def not_the_deals(self, c: Clause, money: Span) -> bool:
+        """A per-share term or a sum over several deals: not the amount of the fact."""
+        return self.is_per_share(c.doc, money) or self.is_aggregate(c.doc, money) or self.counts_deals(c, money)
 
     def counts_deals(self, c: Clause, money: Span) -> bool:
         """"318 M€ récoltés en quatre opérations", "grâce à trois tours de table et 110 M€ levés": a count of

@@ -376,6 +376,13 @@ class NameFixer(SavesDataFiles):
     def _is_common_word(self, token) -> bool:
         return not token.is_alpha or token.text in ELIDED_ARTICLES or self.is_word(token.lower_)
 
+    def _capitalised_by_place(self, doc: Doc, i: int) -> bool:
+        """Token i is a common word, not a known name, capitalised only where it stands (a clause start)
+        and nowhere else in the text."""
+        token = doc[i]
+        return (token.text not in self.known and _starts_clause(doc, i) and self.is_word(token.lower_)
+                and not _capitalised_elsewhere(doc, token))
+
     def _drop_capitalised_words(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """A single common word capitalised only because it starts a sentence, a line or a bullet
         ("Latences réduites", "Focus utilisateur") is not a name."""
@@ -384,10 +391,9 @@ class NameFixer(SavesDataFiles):
         for m in mentions:
             token = doc[m.start]
             single = m.end - m.start == 1
-            if (single and token.text not in self.known and _starts_clause(doc, m.start)
+            if (single and self._capitalised_by_place(doc, m.start)
                     and not (m.model == "LOC" and token.pos_ == "PROPN")  # "Pékin a exclu …"
-                    and self.is_word(token.lower_) and counts[token.text] == 1
-                    and not _capitalised_elsewhere(doc, token)):
+                    and counts[token.text] == 1):
                 continue
             kept.append(m)
         return kept
@@ -669,8 +675,7 @@ class NameFixer(SavesDataFiles):
                         start -= 1
                     if doc[start].is_sent_start and self.is_word(doc[start].lower_) and start < index:
                         start += 1  # a capitalised first word of the sentence is not part of the name
-                    if start == index and _starts_clause(doc, index) and self.is_word(doc[index].lower_) \
-                            and doc[index].text not in self.known and not _capitalised_elsewhere(doc, doc[index]):
+                    if start == index and self._capitalised_by_place(doc, index):
                         continue  # "Médiane (4 M€) et moyenne …": a common word capitalised by its place
                 else:
                     if doc[index].is_sent_start:
