@@ -28,10 +28,19 @@ DEFAULT_PIECE_CHARS = 100_000
 DEFAULT_BATCH_CHARS = 200_000
 
 
+def _after_last(*separators: str):
+    """The ends of the last occurrence of each separator in a window."""
+    return lambda window: [found + len(sep) for sep in separators if (found := window.rfind(sep)) >= 0]
+
+
+def _after_sentence_ends(window: str) -> list[int]:
+    """The spaces after the sentence ends of a window (pipeline/nlp/sentences.py), line breaks left to the first level."""
+    return [found + 1 for found in sentence_ends(window) if window[found - 1] != "\n" and found < len(window)]
+
+
 # Where a piece may end, best first, each with whether a break in the first half of the window is refused:
-# a paragraph or line break, a sentence end (pipeline/nlp/sentences.py), a space.
-SENTENCE_END = ()
-CUT_LEVELS = ((("\n\n", "\n"), True), (SENTENCE_END, True), ((" ",), False))
+# a paragraph or line break, a sentence end, a space.
+CUT_LEVELS = ((_after_last("\n\n", "\n"), True), (_after_sentence_ends, True), (_after_last(" "), False))
 
 
 def iter_pieces(text: str, max_length: int) -> Iterator[tuple[int, str]]:
@@ -48,21 +57,16 @@ def iter_pieces(text: str, max_length: int) -> Iterator[tuple[int, str]]:
     start = 0
     while len(text) - start > max_length:
         window = text[start:start + max_length]
-        cut = next((end for separators, half in CUT_LEVELS
-                    if (end := _last_break(window, separators, max_length // 2 if half else 1))), max_length)
+        cut = next((end for breaks, half in CUT_LEVELS
+                    if (end := _last_break(window, breaks, max_length // 2 if half else 1))), max_length)
         yield start, text[start:start + cut]
         start += cut
     yield start, text[start:]
 
 
-def _last_break(window: str, separators: tuple[str, ...], least: int) -> int:
-    """The end of the last separator in `window` (of a sentence end: the space after it), if it is at least
-    `least`; else 0."""
-    if separators is SENTENCE_END:
-        ends = [found + 1 for found in sentence_ends(window) if window[found - 1] != "\n" and found < len(window)]
-    else:
-        ends = [found + len(sep) for sep in separators if (found := window.rfind(sep)) >= 0]
-    end = max(ends, default=0)
+def _last_break(window: str, breaks, least: int) -> int:
+    """The last of the places `breaks` finds in `window`, if it is at least `least`; else 0."""
+    end = max(breaks(window), default=0)
     return end if end >= least else 0
 
 
